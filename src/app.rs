@@ -1,0 +1,109 @@
+//! What each command does at the console: progress, summaries, errors.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use prevsim::money::{gbp, percent};
+use prevsim::pipeline::{self, Finished, Overrides};
+use prevsim::scenario::Scenario;
+
+/// Iterations below which no progress bar is shown.
+const QUIET_BELOW: u64 = 20_000;
+
+pub fn run(files: Vec<PathBuf>, overrides: Overrides, out: &Path, scenarios_dir: &Path) -> Result<()> {
+    let files = if files.is_empty() {
+        pipeline::scenario_files(scenarios_dir)?
+    } else {
+        files
+    };
+    let scenarios = pipeline::load_all(&files)?;
+    let total: u64 = scenarios
+        .iter()
+        .map(|s| if overrides.fixed { 1 } else { pipeline::options_for(s, overrides).iterations })
+        .sum();
+    let bar = progress_bar(total);
+    let tick = || bar.inc(1);
+    let results = pipeline::run_all(scenarios, overrides, out, &tick);
+    bar.finish_and_clear();
+    let mut failures = 0;
+    for result in results {
+        match result {
+            Ok(done) => print_finished(&done),
+            Err(e) => {
+                failures += 1;
+                eprintln!("Error: {e:#}");
+            }
+        }
+    }
+    if failures > 0 {
+        bail!("{failures} scenario(s) failed; their earlier results, if any, are unchanged");
+    }
+    Ok(())
+}
+
+pub fn validate(files: &[PathBuf]) -> Result<()> {
+    let mut bad = 0;
+    for path in files {
+        match Scenario::load(path) {
+            Ok(s) => println!(
+                "ok  {} ({} interventions, {} years)",
+                path.display(),
+                s.interventions.len(),
+                s.years
+            ),
+            Err(e) => {
+                bad += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if bad > 0 {
+        bail!("{bad} of {} scenario file(s) are invalid", files.len());
+    }
+    Ok(())
+}
+
+fn progress_bar(total: u64) -> ProgressBar {
+    if total < QUIET_BELOW {
+        return ProgressBar::hidden();
+    }
+    // Draws only when stderr is a terminal.
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} iterations ({eta} left)") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn print_finished(done: &Finished) {
+    let r = &done.report;
+    let mode = if r.fixed {
+        "fixed base case".to_string()
+    } else {
+        format!("{} iterations, seed {}", r.iterations, r.seed)
+    };
+    println!("{} ({mode}) -> {}", done.scenario.display_name(), done.folder.display());
+    for (name, s) in &r.interventions.0 {
+        let m = |k: &str| s.metrics.get(k);
+        if let (Some(net), Some(y0)) = (m("net_saving_pv"), m("gross_saving_year0")) {
+            if r.fixed {
+                println!(
+                    "  {name}: net saving {} (PV); first-year gross saving {}",
+                    gbp(net.mean),
+                    gbp(y0.mean)
+                );
+            } else {
+                println!(
+                    "  {name}: net saving {} (PV, 90% interval {} to {}), P(net saving > 0) = {}; first-year gross saving {}",
+                    gbp(net.mean),
+                    gbp(net.p5),
+                    gbp(net.p95),
+                    percent(s.prob_net_saving_positive),
+                    gbp(y0.mean)
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Command-line definitions (clap) only.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "prevsim",
+    version,
+    about = "How much money does prevention save, and how sure can we be?",
+    long_about = "prevsim runs Monte Carlo models of early help for families: families move \
+between four states (chaotic, barely coping, coping, thriving) and children into and out of \
+care, year by year, with baseline and intervention side by side. It reports the distribution \
+of savings, not one number.",
+    after_help = "Examples:
+  prevsim run                                  run every scenario in scenarios/
+  prevsim run scenarios/agma-keep-1pct-out-of-care.toml --fixed
+  prevsim run my.toml --iterations 50000 --seed 7 --out results
+  prevsim validate scenarios/*.toml"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios and write results to OUT/<scenario name>/
+    #[command(after_help = "Examples:
+  prevsim run                          every scenario in scenarios/, settings from each file
+  prevsim run a.toml b.toml --fixed    the deterministic base case of two scenarios
+  prevsim run a.toml -n 100000 -s 42   more iterations and another seed
+
+Each scenario's folder gets summary.json, iterations.csv, yearly.csv and summary.md.
+Files are replaced only once the whole run has succeeded.")]
+    Run {
+        /// Scenario files (default: every *.toml in --scenarios)
+        files: Vec<PathBuf>,
+        /// Monte Carlo iterations (default: the scenario's `run.iterations`)
+        #[arg(short = 'n', long)]
+        iterations: Option<u64>,
+        /// Random seed (default: the scenario's `run.seed`)
+        #[arg(short, long)]
+        seed: Option<u64>,
+        /// Deterministic base case: every parameter at its mean, expected counts, no sampling
+        #[arg(long)]
+        fixed: bool,
+        /// Folder for results
+        #[arg(short, long, default_value = "output")]
+        out: PathBuf,
+        /// Folder searched for scenarios when no file is given
+        #[arg(long, default_value = "scenarios")]
+        scenarios: PathBuf,
+    },
+    /// Check scenario files without running them
+    #[command(after_help = "Example:
+  prevsim validate scenarios/*.toml")]
+    Validate {
+        /// Scenario files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}

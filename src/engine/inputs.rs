@@ -1,0 +1,91 @@
+//! One arm's inputs as plain numbers, resolved from a draw of the parameters.
+
+use crate::model::{Baseline, HomeCost, Intervention, ProgrammeCost};
+use crate::params::Values;
+
+/// Everything one arm of one iteration needs, with the levers folded in (neutral for baseline).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArmInputs {
+    pub families: [f64; 4],
+    pub children_per_family: [f64; 4],
+    pub children_in_care: f64,
+    pub transitions: [[f64; 4]; 4],
+    /// Probability a child at home in a family of each state enters care in a year.
+    pub entry_rate: [f64; 4],
+    pub exit_rate: f64,
+    /// Cost per child at home per year, by the family's state.
+    pub unit_cost: [f64; 4],
+    pub care_cost: f64,
+    /// Share of the would-be looked-after children kept out of care each year.
+    pub keep_out_share: f64,
+    /// Cost per year of a child kept out of care.
+    pub home_cost: f64,
+    /// One-off share of families moving up one state from chaotic, barely coping, coping.
+    pub shift_up: [f64; 3],
+}
+
+impl ArmInputs {
+    /// The baseline arm: the population as it is, no levers.
+    pub fn baseline(model: &Baseline, v: &Values) -> ArmInputs {
+        let get4 = |ids: &[crate::params::ScalarId; 4]| ids.map(|id| v.get(id));
+        let uc = &model.unit_costs;
+        let coping = v.get(uc.coping);
+        let barely = coping * v.get(uc.barely_coping_multiplier);
+        let chaotic = barely * v.get(uc.chaotic_multiplier);
+        let thriving = coping * v.get(uc.thriving_multiplier);
+        ArmInputs {
+            families: get4(&model.families),
+            children_per_family: get4(&model.children_per_family),
+            children_in_care: v.get(model.children_in_care),
+            transitions: model.transitions.map(|id| v.row(id)),
+            entry_rate: get4(&model.entry_rate),
+            exit_rate: v.get(model.exit_rate),
+            unit_cost: [chaotic, barely, coping, thriving],
+            care_cost: v.get(model.care_cost),
+            keep_out_share: 0.0,
+            home_cost: 0.0,
+            shift_up: [0.0; 3],
+        }
+    }
+
+    /// The intervention arm: the baseline with the intervention's levers applied.
+    pub fn intervention(baseline: &ArmInputs, lever: &Intervention, v: &Values) -> ArmInputs {
+        let mut arm = baseline.clone();
+        if let Some(keep) = &lever.keep_out_of_care {
+            arm.keep_out_share = v.get(keep.share);
+            arm.home_cost = match keep.home_cost {
+                HomeCost::Amount(id) => v.get(id),
+                HomeCost::State(s) => baseline.unit_cost[s],
+            };
+        }
+        if let Some(rr) = lever.care_entry_relative_risk {
+            let rr = v.get(rr);
+            arm.entry_rate = baseline.entry_rate.map(|p| (p * rr).min(1.0));
+        }
+        for (share, id) in arm.shift_up.iter_mut().zip(&lever.shift_up) {
+            if let Some(id) = id {
+                *share = v.get(*id);
+            }
+        }
+        arm
+    }
+}
+
+/// The programme's cost in each year of the horizon, undiscounted, optimism bias included.
+///
+/// # Formula
+/// `(1 + optimism_bias) * (setup [t = 0] + (running + per_family * families) [t < years])`
+pub fn programme_costs(programme: Option<&ProgrammeCost>, v: &Values, horizon: u32) -> Vec<f64> {
+    let Some(p) = programme else {
+        return vec![0.0; horizon as usize];
+    };
+    let uplift = 1.0 + v.get(p.optimism_bias);
+    let yearly = v.get(p.running_per_year) + v.get(p.per_family) * v.get(p.families_per_year);
+    (0..horizon)
+        .map(|t| {
+            let setup = if t == 0 { v.get(p.setup) } else { 0.0 };
+            let running = if t < p.years { yearly } else { 0.0 };
+            uplift * (setup + running)
+        })
+        .collect()
+}

@@ -1,0 +1,23 @@
+//! prevsim: how much public money does prevention save, and how sure can we be?
+//!
+//! A Monte Carlo model of families moving between four states (chaotic, barely coping, coping,
+//! thriving) and children moving into and out of care, year by year, with the cost ladder of the
+//! English "Total Place" documents. Every uncertain input is drawn from a distribution; baseline
+//! and intervention arms run side by side on common random numbers; the result is the
+//! distribution of savings. See `MODEL.md` in the project's shared folder for the model.
+//!
+//! Layers, each with one job: [`scenario`] (files to a validated [`scenario::Scenario`]),
+//! [`params`] (distributions), [`rng`] (streams), [`engine`] (simulation), [`stats`] and
+//! [`report`] (summaries), [`export`] (bytes and the one file writer), [`pipeline`] (the `run`
+//! command as a library).
+
+pub mod engine;
+pub mod export;
+pub mod model;
+pub mod money;
+pub mod params;
+pub mod pipeline;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod stats;

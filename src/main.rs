@@ -1,0 +1,33 @@
+//! prevsim's command line: parse arguments, call the library, report errors.
+
+mod app;
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use prevsim::pipeline::Overrides;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run {
+            files,
+            iterations,
+            seed,
+            fixed,
+            out,
+            scenarios,
+        } => app::run(files, Overrides { iterations, seed, fixed }, &out, &scenarios),
+        Command::Validate { files } => app::validate(&files),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

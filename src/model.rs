@@ -1,0 +1,80 @@
+//! The validated model: states, baseline and interventions, expressed through parameter ids.
+//!
+//! This is what a scenario means once it has been checked (see `scenario` for the file format).
+//! Every number is a [`ScalarId`] or [`RowId`] into the scenario's [`ParamSet`], so one
+//! structure serves both the fixed base case and every Monte Carlo draw.
+
+use crate::params::{RowId, ScalarId};
+
+/// The four family states, worst to best (MODEL.md section 2).
+pub const STATES: [&str; 4] = ["chaotic", "barely_coping", "coping", "thriving"];
+
+/// Index of a state by its name in the scenario file.
+pub fn state_index(name: &str) -> Option<usize> {
+    STATES.iter().position(|s| *s == name)
+}
+
+/// The region's families and children at the start, and how they move.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    pub families: [ScalarId; 4],
+    pub children_per_family: [ScalarId; 4],
+    pub children_in_care: ScalarId,
+    /// `transitions[s]` is where a family in state `s` is one year later.
+    pub transitions: [RowId; 4],
+    pub entry_rate: [ScalarId; 4],
+    pub exit_rate: ScalarId,
+    pub unit_costs: UnitCosts,
+    pub care_cost: ScalarId,
+}
+
+/// The Peterborough cost ladder: a coping-family child's cost and the multipliers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitCosts {
+    pub coping: ScalarId,
+    pub barely_coping_multiplier: ScalarId,
+    pub chaotic_multiplier: ScalarId,
+    pub thriving_multiplier: ScalarId,
+}
+
+/// What a child kept out of care costs at home.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HomeCost {
+    /// A set amount per child-year (zero reproduces the documents' arithmetic).
+    Amount(ScalarId),
+    /// The unit cost of a child in a family of this state (the honest net view: `chaotic`).
+    State(usize),
+}
+
+/// The "keep a share of children out of care" lever (MODEL.md section 5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeepOutOfCare {
+    pub share: ScalarId,
+    pub home_cost: HomeCost,
+}
+
+/// Programme costs: per family reached, fixed set-up and running costs, optimism bias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgrammeCost {
+    pub per_family: ScalarId,
+    pub families_per_year: ScalarId,
+    pub setup: ScalarId,
+    pub running_per_year: ScalarId,
+    /// Years the programme runs (and its yearly costs accrue), from year 0.
+    pub years: u32,
+    /// Green Book optimism bias: a proportional uplift on every programme cost.
+    pub optimism_bias: ScalarId,
+}
+
+/// The baseline plus levers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intervention {
+    pub name: String,
+    pub description: Option<String>,
+    pub keep_out_of_care: Option<KeepOutOfCare>,
+    /// Relative risk on every state's care entry rate.
+    pub care_entry_relative_risk: Option<ScalarId>,
+    /// One-off share of families in chaotic, barely coping and coping moving up one state.
+    pub shift_up: [Option<ScalarId>; 3],
+    pub programme_cost: Option<ProgrammeCost>,
+}

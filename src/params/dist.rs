@@ -1,0 +1,457 @@
+//! Distributions of uncertain scalar inputs, with checked constructors.
+//!
+//! A [`Dist`] can only be built through [`Dist::new`], which refuses impossible parameters
+//! (min > max, a non-positive sd, NaN, ...), so the engine never meets an invalid one. Every
+//! distribution knows its exact mean (used by the fixed-mode base case) and its support (used
+//! by validation to check that, say, a probability can never be drawn above 1).
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution, Gamma, LogNormal, Pert, Triangular, Uniform};
+use statrs::distribution::{ContinuousCDF, Normal};
+
+/// The set of values a parameter may take: a probability, a non-negative amount, ...
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Domain {
+    pub lower: f64,
+    pub upper: f64,
+}
+
+impl Domain {
+    /// A probability or a share: [0, 1].
+    pub const PROBABILITY: Domain = Domain {
+        lower: 0.0,
+        upper: 1.0,
+    };
+    /// A count, a cost, a multiplier, a relative risk: [0, inf).
+    pub const NON_NEGATIVE: Domain = Domain {
+        lower: 0.0,
+        upper: f64::INFINITY,
+    };
+
+    pub fn contains(&self, x: f64) -> bool {
+        x >= self.lower && x <= self.upper
+    }
+
+    pub fn describe(&self) -> String {
+        if self.upper.is_infinite() {
+            format!("at least {}", self.lower)
+        } else {
+            format!("between {} and {}", self.lower, self.upper)
+        }
+    }
+}
+
+/// Why a distribution could not be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DistError {
+    #[error("{name} is {value}, but it must be a finite number")]
+    NotFinite { name: &'static str, value: f64 },
+    #[error("min ({min}) must be less than max ({max})")]
+    MinNotBelowMax { min: f64, max: f64 },
+    #[error("mode ({mode}) must lie between min ({min}) and max ({max})")]
+    ModeOutside { min: f64, mode: f64, max: f64 },
+    #[error("{name} must be greater than 0 (got {value})")]
+    NotPositive { name: &'static str, value: f64 },
+    #[error(
+        "a beta distribution with mean {mean} and sd {sd} is impossible: the mean must lie in (0, 1) and sd^2 must be below mean x (1 - mean) = {limit}"
+    )]
+    BetaMoments { mean: f64, sd: f64, limit: f64 },
+    #[error("the value {value} is out of range: this parameter must be {allowed}")]
+    ValueOutside { value: f64, allowed: String },
+    #[error(
+        "the distribution can give values outside the allowed range: it is {support}, but this parameter must be {allowed}"
+    )]
+    OutsideDomain { support: String, allowed: String },
+    #[error(
+        "a normal distribution with mean {mean} and sd {sd} has almost no mass in the allowed range ({allowed}); check the figures"
+    )]
+    NoMassInDomain {
+        mean: f64,
+        sd: f64,
+        allowed: String,
+    },
+}
+
+/// A distribution of one uncertain scalar input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dist {
+    kind: Kind,
+}
+
+/// The parameters of each family of distribution, as the analyst wrote them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Spec {
+    Fixed(f64),
+    Uniform { min: f64, max: f64 },
+    Triangular { min: f64, mode: f64, max: f64 },
+    Pert { min: f64, mode: f64, max: f64 },
+    /// Normal, truncated to the parameter's domain (for example at zero for a cost).
+    Normal { mean: f64, sd: f64 },
+    /// Log-normal given by the mean and sd of the quantity itself (not of its log).
+    LogNormal { mean: f64, sd: f64 },
+    Gamma { shape: f64, scale: f64 },
+    Beta { alpha: f64, beta: f64 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Fixed(f64),
+    Uniform(Uniform<f64>, f64, f64),
+    Triangular(Triangular<f64>, [f64; 3]),
+    Pert(Pert<f64>, [f64; 3]),
+    TruncNormal(TruncNormal),
+    LogNormal(LogNormal<f64>, f64),
+    Gamma(Gamma<f64>, f64, f64),
+    Beta(Beta<f64>, f64, f64),
+}
+
+/// A normal distribution truncated to [lower, upper], sampled by inverting its CDF so that one
+/// draw always uses exactly one uniform number (no rejection loop).
+#[derive(Debug, Clone, PartialEq)]
+struct TruncNormal {
+    normal: Normal,
+    cdf_lower: f64,
+    cdf_upper: f64,
+    mean: f64,
+    lower: f64,
+    upper: f64,
+}
+
+fn finite(name: &'static str, value: f64) -> Result<f64, DistError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(DistError::NotFinite { name, value })
+    }
+}
+
+fn positive(name: &'static str, value: f64) -> Result<f64, DistError> {
+    finite(name, value)?;
+    if value > 0.0 {
+        Ok(value)
+    } else {
+        Err(DistError::NotPositive { name, value })
+    }
+}
+
+fn range(min: f64, max: f64) -> Result<(), DistError> {
+    finite("min", min)?;
+    finite("max", max)?;
+    if min < max {
+        Ok(())
+    } else {
+        Err(DistError::MinNotBelowMax { min, max })
+    }
+}
+
+fn with_mode(min: f64, mode: f64, max: f64) -> Result<(), DistError> {
+    range(min, max)?;
+    finite("mode", mode)?;
+    if (min..=max).contains(&mode) {
+        Ok(())
+    } else {
+        Err(DistError::ModeOutside { min, mode, max })
+    }
+}
+
+impl Dist {
+    /// A fixed value (no uncertainty).
+    pub fn fixed(value: f64) -> Dist {
+        Dist {
+            kind: Kind::Fixed(value),
+        }
+    }
+
+    /// Builds a distribution for a parameter that must stay inside `domain`.
+    ///
+    /// # Errors
+    /// Impossible parameters (min >= max, sd <= 0, NaN, a mode outside the range) or a support
+    /// that reaches outside the domain (a uniform from 0.5 to 1.5 for a probability).
+    pub fn new(spec: &Spec, domain: Domain) -> Result<Dist, DistError> {
+        let kind = match *spec {
+            Spec::Fixed(v) => Kind::Fixed(finite("value", v)?),
+            Spec::Uniform { min, max } => {
+                range(min, max)?;
+                let u = Uniform::new(min, max).map_err(|_| DistError::MinNotBelowMax { min, max })?;
+                Kind::Uniform(u, min, max)
+            }
+            Spec::Triangular { min, mode, max } => {
+                with_mode(min, mode, max)?;
+                let t = Triangular::new(min, max, mode)
+                    .map_err(|_| DistError::ModeOutside { min, mode, max })?;
+                Kind::Triangular(t, [min, mode, max])
+            }
+            Spec::Pert { min, mode, max } => {
+                with_mode(min, mode, max)?;
+                let p = Pert::new(min, max)
+                    .with_mode(mode)
+                    .map_err(|_| DistError::ModeOutside { min, mode, max })?;
+                Kind::Pert(p, [min, mode, max])
+            }
+            Spec::Normal { mean, sd } => {
+                Kind::TruncNormal(TruncNormal::new(finite("mean", mean)?, positive("sd", sd)?, domain)?)
+            }
+            Spec::LogNormal { mean, sd } => {
+                let (mean, sd) = (positive("mean", mean)?, positive("sd", sd)?);
+                let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
+                let mu = mean.ln() - sigma2 / 2.0;
+                let d = LogNormal::new(mu, sigma2.sqrt())
+                    .map_err(|_| DistError::NotPositive { name: "sd", value: sd })?;
+                Kind::LogNormal(d, mean)
+            }
+            Spec::Gamma { shape, scale } => {
+                let (shape, scale) = (positive("shape", shape)?, positive("scale", scale)?);
+                let d = Gamma::new(shape, scale)
+                    .map_err(|_| DistError::NotPositive { name: "shape", value: shape })?;
+                Kind::Gamma(d, shape, scale)
+            }
+            Spec::Beta { alpha, beta } => {
+                let (alpha, beta) = (positive("alpha", alpha)?, positive("beta", beta)?);
+                let d = Beta::new(alpha, beta)
+                    .map_err(|_| DistError::NotPositive { name: "alpha", value: alpha })?;
+                Kind::Beta(d, alpha, beta)
+            }
+        };
+        let dist = Dist { kind };
+        let (lo, hi) = dist.support();
+        if let Kind::Fixed(value) = dist.kind
+            && !domain.contains(value)
+        {
+            return Err(DistError::ValueOutside {
+                value,
+                allowed: domain.describe(),
+            });
+        }
+        if !(domain.contains(lo) && domain.contains(hi)) {
+            return Err(DistError::OutsideDomain {
+                support: dist.describe_support(),
+                allowed: domain.describe(),
+            });
+        }
+        Ok(dist)
+    }
+
+    /// The beta distribution with the given mean and standard deviation (method of moments).
+    ///
+    /// # Errors
+    /// When no beta distribution has these moments.
+    pub fn beta_spec_from_moments(mean: f64, sd: f64) -> Result<Spec, DistError> {
+        finite("mean", mean)?;
+        positive("sd", sd)?;
+        let limit = mean * (1.0 - mean);
+        if !(mean > 0.0 && mean < 1.0 && sd * sd < limit) {
+            return Err(DistError::BetaMoments { mean, sd, limit });
+        }
+        let k = limit / (sd * sd) - 1.0;
+        Ok(Spec::Beta {
+            alpha: mean * k,
+            beta: (1.0 - mean) * k,
+        })
+    }
+
+    /// The gamma distribution with the given mean and standard deviation.
+    ///
+    /// # Errors
+    /// When the mean or sd is not positive and finite.
+    pub fn gamma_spec_from_moments(mean: f64, sd: f64) -> Result<Spec, DistError> {
+        let (mean, sd) = (positive("mean", mean)?, positive("sd", sd)?);
+        Ok(Spec::Gamma {
+            shape: (mean / sd).powi(2),
+            scale: sd * sd / mean,
+        })
+    }
+
+    /// True when the value is certain (a plain number in the scenario).
+    pub fn is_fixed(&self) -> bool {
+        matches!(self.kind, Kind::Fixed(_))
+    }
+
+    /// The exact mean of the distribution (of the truncated one, for a truncated normal).
+    ///
+    /// # Formula
+    /// uniform (a+b)/2; triangular and PERT (a+c+b)/3 and (a+4c+b)/6; log-normal: its mean;
+    /// gamma k*theta; beta a/(a+b); truncated normal mu + sigma (phi(alpha) - phi(beta)) / Z.
+    pub fn mean(&self) -> f64 {
+        match &self.kind {
+            Kind::Fixed(v) => *v,
+            Kind::Uniform(_, a, b) => (a + b) / 2.0,
+            Kind::Triangular(_, [a, c, b]) => (a + c + b) / 3.0,
+            Kind::Pert(_, [a, c, b]) => (a + 4.0 * c + b) / 6.0,
+            Kind::TruncNormal(t) => t.mean,
+            Kind::LogNormal(_, mean) => *mean,
+            Kind::Gamma(_, k, theta) => k * theta,
+            Kind::Beta(_, a, b) => a / (a + b),
+        }
+    }
+
+    /// Draws one value.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match &self.kind {
+            Kind::Fixed(v) => *v,
+            Kind::Uniform(d, ..) => d.sample(rng),
+            Kind::Triangular(d, _) => d.sample(rng),
+            Kind::Pert(d, _) => d.sample(rng),
+            Kind::TruncNormal(t) => t.sample(rng),
+            Kind::LogNormal(d, _) => d.sample(rng),
+            Kind::Gamma(d, ..) => d.sample(rng),
+            Kind::Beta(d, ..) => d.sample(rng),
+        }
+    }
+
+    /// The smallest and largest values the distribution can give.
+    pub fn support(&self) -> (f64, f64) {
+        match &self.kind {
+            Kind::Fixed(v) => (*v, *v),
+            Kind::Uniform(_, a, b) => (*a, *b),
+            Kind::Triangular(_, [a, _, b]) | Kind::Pert(_, [a, _, b]) => (*a, *b),
+            Kind::TruncNormal(t) => (t.lower, t.upper),
+            Kind::LogNormal(..) | Kind::Gamma(..) => (0.0, f64::INFINITY),
+            Kind::Beta(..) => (0.0, 1.0),
+        }
+    }
+
+    fn describe_support(&self) -> String {
+        let (lo, hi) = self.support();
+        match &self.kind {
+            Kind::Fixed(v) => format!("the value {v}"),
+            Kind::LogNormal(..) | Kind::Gamma(..) => {
+                "unbounded above (log-normal and gamma have no upper limit; use beta for a probability)"
+                    .to_string()
+            }
+            _ => format!("from {lo} to {hi}"),
+        }
+    }
+}
+
+impl TruncNormal {
+    fn new(mean: f64, sd: f64, domain: Domain) -> Result<TruncNormal, DistError> {
+        let normal = Normal::new(mean, sd).map_err(|_| DistError::NotPositive { name: "sd", value: sd })?;
+        let cdf_lower = normal.cdf(domain.lower);
+        let cdf_upper = normal.cdf(domain.upper);
+        let mass = cdf_upper - cdf_lower;
+        if !(mass > 1e-6) {
+            return Err(DistError::NoMassInDomain {
+                mean,
+                sd,
+                allowed: domain.describe(),
+            });
+        }
+        let pdf = |x: f64| {
+            if x.is_infinite() {
+                0.0
+            } else {
+                let z = (x - mean) / sd;
+                (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+            }
+        };
+        let truncated_mean = mean + sd * (pdf(domain.lower) - pdf(domain.upper)) / mass;
+        Ok(TruncNormal {
+            normal,
+            cdf_lower,
+            cdf_upper,
+            mean: truncated_mean,
+            lower: domain.lower,
+            upper: domain.upper,
+        })
+    }
+
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let u: f64 = rand::RngExt::random(rng);
+        let p = self.cdf_lower + u * (self.cdf_upper - self.cdf_lower);
+        self.normal.inverse_cdf(p).clamp(self.lower, self.upper)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    fn mc_mean(d: &Dist, n: usize) -> (f64, f64) {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+        let m = xs.iter().sum::<f64>() / n as f64;
+        let var = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+        (m, (var / n as f64).sqrt())
+    }
+
+    #[test]
+    fn analytic_means_agree_with_sampling_within_4_standard_errors() {
+        let specs = [
+            (Spec::Uniform { min: 70_000.0, max: 100_000.0 }, Domain::NON_NEGATIVE),
+            (Spec::Triangular { min: 0.0, mode: 1.0, max: 5.0 }, Domain::NON_NEGATIVE),
+            (Spec::Pert { min: 0.1, mode: 0.2, max: 0.6 }, Domain::PROBABILITY),
+            (Spec::Normal { mean: 1.0, sd: 2.0 }, Domain::NON_NEGATIVE),
+            (Spec::Normal { mean: 0.4, sd: 0.3 }, Domain::PROBABILITY),
+            (Spec::LogNormal { mean: 500.0, sd: 200.0 }, Domain::NON_NEGATIVE),
+            (Spec::Gamma { shape: 2.0, scale: 3.0 }, Domain::NON_NEGATIVE),
+            (Spec::Beta { alpha: 2.0, beta: 5.0 }, Domain::PROBABILITY),
+        ];
+        for (spec, domain) in specs {
+            let d = Dist::new(&spec, domain).unwrap();
+            let (m, se) = mc_mean(&d, 200_000);
+            assert!(
+                (m - d.mean()).abs() < 4.0 * se,
+                "{spec:?}: sample mean {m} vs exact {} (se {se})",
+                d.mean()
+            );
+            let (lo, hi) = d.support();
+            assert!(domain.contains(lo) && domain.contains(hi));
+        }
+    }
+
+    #[test]
+    fn truncated_normal_mean_matches_known_value() {
+        // Half-normal: N(0, 1) truncated at 0 has mean sqrt(2/pi).
+        let d = Dist::new(&Spec::Normal { mean: 0.0, sd: 1.0 }, Domain::NON_NEGATIVE).unwrap();
+        assert!((d.mean() - (2.0 / std::f64::consts::PI).sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn impossible_parameters_are_refused() {
+        let p = Domain::PROBABILITY;
+        let n = Domain::NON_NEGATIVE;
+        assert!(matches!(
+            Dist::new(&Spec::Uniform { min: 2.0, max: 1.0 }, n),
+            Err(DistError::MinNotBelowMax { .. })
+        ));
+        assert!(matches!(
+            Dist::new(&Spec::Normal { mean: 1.0, sd: 0.0 }, n),
+            Err(DistError::NotPositive { .. })
+        ));
+        assert!(matches!(
+            Dist::new(&Spec::Fixed(f64::NAN), n),
+            Err(DistError::NotFinite { .. })
+        ));
+        assert!(matches!(
+            Dist::new(&Spec::Uniform { min: 0.5, max: 1.5 }, p),
+            Err(DistError::OutsideDomain { .. })
+        ));
+        assert!(matches!(
+            Dist::new(&Spec::LogNormal { mean: 0.5, sd: 0.1 }, p),
+            Err(DistError::OutsideDomain { .. })
+        ));
+        assert!(matches!(
+            Dist::new(&Spec::Triangular { min: 0.0, mode: 3.0, max: 2.0 }, n),
+            Err(DistError::ModeOutside { .. })
+        ));
+        assert!(Dist::beta_spec_from_moments(0.4, 0.6).is_err());
+        assert!(Dist::beta_spec_from_moments(1.2, 0.1).is_err());
+    }
+
+    #[test]
+    fn beta_and_gamma_from_moments_reproduce_the_moments() {
+        let Spec::Beta { alpha, beta } = Dist::beta_spec_from_moments(0.4, 0.05).unwrap() else {
+            panic!()
+        };
+        let var = alpha * beta / ((alpha + beta).powi(2) * (alpha + beta + 1.0));
+        assert!((alpha / (alpha + beta) - 0.4).abs() < 1e-12);
+        assert!((var.sqrt() - 0.05).abs() < 1e-12);
+        let Spec::Gamma { shape, scale } = Dist::gamma_spec_from_moments(10.0, 2.0).unwrap() else {
+            panic!()
+        };
+        assert!((shape * scale - 10.0).abs() < 1e-12);
+        assert!(((shape * scale * scale).sqrt() - 2.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,174 @@
+//! Uncertain inputs: each scenario parameter is a fixed value or a distribution.
+//!
+//! A [`ParamSet`] registers every parameter of a scenario under the name the analyst knows it
+//! by (`care.cost`, `transitions.chaotic`). The model refers to parameters by id; each Monte
+//! Carlo iteration draws one [`Values`] (every parameter, in registration order, from the
+//! iteration's own stream), and fixed mode uses [`ParamSet::means`].
+
+mod dist;
+mod row;
+
+pub use dist::{Dist, DistError, Domain, Spec};
+pub use row::{ROW_SUM_TOLERANCE, RowDist, RowError};
+
+use rand::Rng;
+
+use crate::model::STATES;
+
+/// One named parameter of a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Dotted path in the scenario file, such as `care.exit_rate`.
+    pub name: String,
+    /// Where the figure comes from: a document, or `assumption: why`.
+    pub source: Option<String>,
+    pub value: ParamValue,
+}
+
+/// A scalar or a transition row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamValue {
+    Scalar(Dist),
+    Row(RowDist),
+}
+
+impl ParamValue {
+    fn width(&self) -> usize {
+        match self {
+            ParamValue::Scalar(_) => 1,
+            ParamValue::Row(_) => 4,
+        }
+    }
+
+    fn is_fixed(&self) -> bool {
+        match self {
+            ParamValue::Scalar(d) => d.is_fixed(),
+            ParamValue::Row(r) => r.is_fixed(),
+        }
+    }
+}
+
+/// Where a scalar parameter's value sits in [`Values`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScalarId(usize);
+
+/// Where a row parameter's four values sit in [`Values`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowId(usize);
+
+/// All parameters of a scenario, in the order they are drawn.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParamSet {
+    params: Vec<Parameter>,
+    offsets: Vec<usize>,
+    width: usize,
+}
+
+/// One value for every parameter: a Monte Carlo draw or the means.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Values(Vec<f64>);
+
+impl Values {
+    pub fn get(&self, id: ScalarId) -> f64 {
+        self.0[id.0]
+    }
+
+    pub fn row(&self, id: RowId) -> [f64; 4] {
+        let mut row = [0.0; 4];
+        row.copy_from_slice(&self.0[id.0..id.0 + 4]);
+        row
+    }
+
+    /// The raw values, in [`ParamSet::columns`] order.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.0
+    }
+}
+
+/// A column of drawn values, for the per-iteration export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub index: usize,
+}
+
+impl ParamSet {
+    fn push(&mut self, parameter: Parameter) -> usize {
+        let offset = self.width;
+        self.width += parameter.value.width();
+        self.offsets.push(offset);
+        self.params.push(parameter);
+        offset
+    }
+
+    /// Registers a scalar parameter.
+    pub fn add_scalar(&mut self, name: String, source: Option<String>, dist: Dist) -> ScalarId {
+        ScalarId(self.push(Parameter {
+            name,
+            source,
+            value: ParamValue::Scalar(dist),
+        }))
+    }
+
+    /// Registers a transition-row parameter.
+    pub fn add_row(&mut self, name: String, source: Option<String>, row: RowDist) -> RowId {
+        RowId(self.push(Parameter {
+            name,
+            source,
+            value: ParamValue::Row(row),
+        }))
+    }
+
+    pub fn parameters(&self) -> &[Parameter] {
+        &self.params
+    }
+
+    /// Every parameter at its mean: the fixed-mode base case.
+    pub fn means(&self) -> Values {
+        let mut v = Vec::with_capacity(self.width);
+        for p in &self.params {
+            match &p.value {
+                ParamValue::Scalar(d) => v.push(d.mean()),
+                ParamValue::Row(r) => v.extend(r.mean()),
+            }
+        }
+        Values(v)
+    }
+
+    /// One draw of every parameter, in registration order.
+    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> Values {
+        let mut v = Vec::with_capacity(self.width);
+        for p in &self.params {
+            match &p.value {
+                ParamValue::Scalar(d) => v.push(d.sample(rng)),
+                ParamValue::Row(r) => v.extend(r.sample(rng)),
+            }
+        }
+        Values(v)
+    }
+
+    /// The uncertain parameters' columns (a row gives one column per destination state).
+    pub fn uncertain_columns(&self) -> Vec<Column> {
+        let mut cols = Vec::new();
+        for (p, &offset) in self.params.iter().zip(&self.offsets) {
+            if p.value.is_fixed() {
+                continue;
+            }
+            match p.value {
+                ParamValue::Scalar(_) => cols.push(Column {
+                    name: p.name.clone(),
+                    index: offset,
+                }),
+                ParamValue::Row(_) => {
+                    for (j, state) in STATES.iter().enumerate() {
+                        cols.push(Column {
+                            name: format!("{}.to_{state}", p.name),
+                            index: offset + j,
+                        });
+                    }
+                }
+            }
+        }
+        cols
+    }
+}

@@ -1,0 +1,153 @@
+//! Scenario files: the TOML an analyst edits, and the validated [`Scenario`] built from it.
+//!
+//! Loading is two-stage, as in ripgrep's low/high args: [`raw`] mirrors the file with serde and
+//! refuses unknown keys; [`validate`] turns the mirror into a [`Scenario`], collecting every
+//! problem with its line and column. The engine only ever sees a valid `Scenario`.
+
+mod error;
+mod raw;
+mod validate;
+
+pub use error::{Problem, ScenarioError, line_column};
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::model::{Baseline, Intervention};
+use crate::params::ParamSet;
+
+/// Most years a scenario may run.
+pub const MAX_YEARS: i64 = 200;
+/// Most Monte Carlo iterations a scenario may ask for.
+pub const MAX_ITERATIONS: i64 = 10_000_000;
+/// Most families (or children in care) a state may hold.
+pub const MAX_COUNT: f64 = 1e9;
+/// Iterations when the file does not say.
+pub const DEFAULT_ITERATIONS: u64 = 10_000;
+/// Seed when the file does not say.
+pub const DEFAULT_SEED: u64 = 20_100_301;
+
+/// How future costs are discounted to present values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Discount {
+    /// HM Treasury Green Book: 3.5% a year to year 30, 3.0% to 75, 2.5% to 125, 2.0% to 200.
+    GreenBook,
+    /// One rate every year.
+    Constant(f64),
+    /// No discounting.
+    None,
+}
+
+impl Discount {
+    /// The rate that discounts year `t` relative to year `t - 1`.
+    pub fn rate(&self, t: u32) -> f64 {
+        match self {
+            Discount::GreenBook => match t {
+                0..=30 => 0.035,
+                31..=75 => 0.030,
+                76..=125 => 0.025,
+                _ => 0.020,
+            },
+            Discount::Constant(r) => *r,
+            Discount::None => 0.0,
+        }
+    }
+
+    /// Discount factors for years `0..years`: year 0 is 1, then the cumulative product of
+    /// `1 / (1 + rate(t))`.
+    pub fn factors(&self, years: u32) -> Vec<f64> {
+        let mut factor = 1.0;
+        (0..years)
+            .map(|t| {
+                if t > 0 {
+                    factor /= 1.0 + self.rate(t);
+                }
+                factor
+            })
+            .collect()
+    }
+
+    /// A short description for reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Discount::GreenBook => "Green Book (3.5% a year for years 0-30, then 3.0%)".into(),
+            Discount::Constant(r) => format!("{}% a year", r * 100.0),
+            Discount::None => "none".into(),
+        }
+    }
+}
+
+/// A validated scenario: everything the engine needs, nothing it must check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Short name, used as the output folder name.
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    pub years: u32,
+    pub iterations: u64,
+    pub seed: u64,
+    pub discount: Discount,
+    pub params: ParamSet,
+    pub baseline: Baseline,
+    pub interventions: Vec<Intervention>,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    ///
+    /// # Errors
+    /// The file cannot be read, or is not a valid scenario (every problem is listed).
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let source = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Scenario::parse(&source, path)
+    }
+
+    /// Validates a scenario from its text; `path` names it in messages and gives its default
+    /// name.
+    ///
+    /// # Errors
+    /// Every problem found, with line and column.
+    pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+        let mut scenario = validate::validate(source, path).map_err(|problems| ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        })?;
+        scenario.sha256 = sha256_hex(source.as_bytes());
+        Ok(scenario)
+    }
+
+    /// The name to show a reader: the title if there is one.
+    pub fn display_name(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// Lower-case hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn green_book_factors_follow_the_schedule() {
+        let f = Discount::GreenBook.factors(40);
+        assert_eq!(f[0], 1.0);
+        assert!((f[1] - 1.0 / 1.035).abs() < 1e-15);
+        assert!((f[30] - 1.035f64.powi(-30)).abs() < 1e-12);
+        assert!((f[31] - 1.035f64.powi(-30) / 1.03).abs() < 1e-12);
+        assert!((f[39] - 1.035f64.powi(-30) * 1.03f64.powi(-9)).abs() < 1e-12);
+        assert_eq!(Discount::None.factors(3), vec![1.0; 3]);
+    }
+}

@@ -1,0 +1,114 @@
+//! The serde mirror of a scenario file: as close to the TOML as possible, nothing checked yet.
+//!
+//! Unknown keys are refused here (`deny_unknown_fields`), with the position toml reports.
+//! Every number an analyst may make uncertain is kept as a spanned `toml::Value`, so that
+//! validation can read "a number or a distribution table" itself, report every problem at once,
+//! and point at the line of each.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A number, or a table describing a distribution, with its place in the file.
+pub type RawParam = Spanned<toml::Value>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Option<Spanned<String>>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub run: RawRun,
+    pub population: RawPopulation,
+    pub transitions: PerState<RawParam>,
+    pub care: RawCare,
+    pub unit_costs: RawUnitCosts,
+    #[serde(default)]
+    pub interventions: Vec<RawIntervention>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRun {
+    pub years: Spanned<i64>,
+    pub iterations: Option<Spanned<i64>>,
+    pub seed: Option<Spanned<i64>>,
+    pub discount: Option<RawParam>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerState<T> {
+    pub chaotic: T,
+    pub barely_coping: T,
+    pub coping: T,
+    pub thriving: T,
+}
+
+impl<T> PerState<T> {
+    /// The four entries, worst state first.
+    pub fn as_array(&self) -> [&T; 4] {
+        [&self.chaotic, &self.barely_coping, &self.coping, &self.thriving]
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPopulation {
+    pub families: PerState<RawParam>,
+    pub children_per_family: PerState<RawParam>,
+    pub children_in_care: RawParam,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCare {
+    pub entry_rate: PerState<RawParam>,
+    pub exit_rate: RawParam,
+    pub cost: RawParam,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUnitCosts {
+    pub coping: RawParam,
+    pub barely_coping_multiplier: Option<RawParam>,
+    pub chaotic_multiplier: Option<RawParam>,
+    pub thriving_multiplier: RawParam,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIntervention {
+    pub name: Spanned<String>,
+    pub description: Option<String>,
+    pub keep_out_of_care: Option<RawKeepOut>,
+    pub care_entry_relative_risk: Option<RawParam>,
+    pub shift_up: Option<RawShiftUp>,
+    pub programme_cost: Option<RawProgramme>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKeepOut {
+    pub share: RawParam,
+    pub home_cost: Option<RawParam>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShiftUp {
+    pub chaotic: Option<RawParam>,
+    pub barely_coping: Option<RawParam>,
+    pub coping: Option<RawParam>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProgramme {
+    pub per_family: Option<RawParam>,
+    pub families_per_year: Option<RawParam>,
+    pub setup: Option<RawParam>,
+    pub running_per_year: Option<RawParam>,
+    pub years: Option<Spanned<i64>>,
+    pub optimism_bias: Option<RawParam>,
+}

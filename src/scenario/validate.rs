@@ -1,0 +1,576 @@
+//! From the serde mirror to a validated [`Scenario`], collecting every problem on the way.
+
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Value;
+use toml::map::Map;
+
+use super::error::{Problem, line_column};
+use super::raw::{PerState, RawIntervention, RawParam, RawScenario};
+use super::{DEFAULT_ITERATIONS, DEFAULT_SEED, Discount, MAX_COUNT, MAX_ITERATIONS, MAX_YEARS, Scenario};
+use crate::model::{
+    Baseline, HomeCost, Intervention, KeepOutOfCare, ProgrammeCost, STATES, UnitCosts, state_index,
+};
+use crate::params::{Dist, Domain, ParamSet, RowDist, RowId, ScalarId, Spec};
+
+/// The distribution names a scalar parameter table may give.
+const DISTRIBUTIONS: [&str; 7] = ["uniform", "triangular", "pert", "normal", "lognormal", "gamma", "beta"];
+
+/// Validates a scenario's text; `path` gives its default name.
+pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
+    let raw: RawScenario = toml::from_str(source).map_err(|e| vec![toml_problem(source, &e)])?;
+    let mut v = Validator {
+        source,
+        problems: Vec::new(),
+        params: ParamSet::default(),
+    };
+    let name = v.name(&raw, path);
+    let years = v.integer("run.years", &raw.run.years, 1, MAX_YEARS) as u32;
+    let iterations = raw.run.iterations.as_ref().map_or(DEFAULT_ITERATIONS, |it| {
+        v.integer("run.iterations", it, 1, MAX_ITERATIONS) as u64
+    });
+    let seed = raw
+        .run
+        .seed
+        .as_ref()
+        .map_or(DEFAULT_SEED, |s| v.integer("run.seed", s, 0, i64::MAX) as u64);
+    let discount = raw.run.discount.as_ref().map_or(Discount::GreenBook, |d| v.discount(d));
+    let baseline = v.baseline(&raw);
+    let interventions = v.interventions(&raw.interventions, years);
+    if !v.problems.is_empty() {
+        v.problems.sort_by_key(|p| (p.line, p.column));
+        return Err(v.problems);
+    }
+    Ok(Scenario {
+        name,
+        title: raw.title,
+        description: raw.description,
+        path: path.to_path_buf(),
+        sha256: String::new(),
+        years,
+        iterations,
+        seed,
+        discount,
+        params: v.params,
+        baseline,
+        interventions,
+    })
+}
+
+struct Validator<'a> {
+    source: &'a str,
+    problems: Vec<Problem>,
+    params: ParamSet,
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, span: Range<usize>, field: &str, message: impl Into<String>) {
+        let (line, column) = line_column(self.source, span.start);
+        self.problems.push(Problem {
+            line,
+            column,
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+
+    fn name(&mut self, raw: &RawScenario, path: &Path) -> String {
+        let Some(name) = &raw.name else {
+            return path
+                .file_stem()
+                .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned());
+        };
+        let text = name.get_ref();
+        let ok = !text.is_empty()
+            && !text.starts_with('.')
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        if !ok {
+            self.problem(
+                name.span(),
+                "name",
+                format!(
+                    "\"{text}\" cannot be a folder name: use letters, digits, '-', '_' and '.' only (for example \"agma-keep-1pct-out-of-care\"); put the long title in `title`"
+                ),
+            );
+        }
+        text.clone()
+    }
+
+    fn integer(&mut self, field: &str, raw: &toml::Spanned<i64>, min: i64, max: i64) -> i64 {
+        let value = *raw.get_ref();
+        if !(min..=max).contains(&value) {
+            self.problem(
+                raw.span(),
+                field,
+                format!("{value} is out of range: it must be a whole number from {min} to {max}"),
+            );
+            return min;
+        }
+        value
+    }
+
+    fn discount(&mut self, raw: &RawParam) -> Discount {
+        let field = "run.discount";
+        match raw.get_ref() {
+            Value::String(s) if s == "green_book" => Discount::GreenBook,
+            Value::String(s) if s == "none" => Discount::None,
+            Value::Float(_) | Value::Integer(_) => {
+                let rate = as_number(raw.get_ref()).unwrap_or(f64::NAN);
+                if !(rate.is_finite() && (0.0..1.0).contains(&rate)) {
+                    self.problem(
+                        raw.span(),
+                        field,
+                        format!("a discount rate of {rate} is not allowed: give a yearly rate from 0 to 1 (3.5% is 0.035)"),
+                    );
+                }
+                Discount::Constant(rate)
+            }
+            _ => {
+                self.problem(
+                    raw.span(),
+                    field,
+                    "must be \"green_book\", \"none\", or a yearly rate such as 0.035",
+                );
+                Discount::GreenBook
+            }
+        }
+    }
+
+    /// Registers a scalar parameter; on a problem, records it and registers a placeholder.
+    fn scalar(&mut self, field: &str, raw: &RawParam, domain: Domain) -> ScalarId {
+        match parse_scalar(raw.get_ref(), domain) {
+            Ok((dist, source)) => self.params.add_scalar(field.to_string(), source, dist),
+            Err(message) => {
+                self.problem(raw.span(), field, message);
+                self.params.add_scalar(field.to_string(), None, Dist::fixed(0.0))
+            }
+        }
+    }
+
+    /// A scalar parameter that may be left out, with its default.
+    fn scalar_or(&mut self, field: &str, raw: Option<&RawParam>, default: f64, domain: Domain) -> ScalarId {
+        match raw {
+            Some(raw) => self.scalar(field, raw, domain),
+            None => self.params.add_scalar(field.to_string(), None, Dist::fixed(default)),
+        }
+    }
+
+    fn per_state(&mut self, prefix: &str, raw: &PerState<RawParam>, domain: Domain) -> [ScalarId; 4] {
+        let raws = raw.as_array();
+        std::array::from_fn(|s| self.scalar(&format!("{prefix}.{}", STATES[s]), raws[s], domain))
+    }
+
+    fn row(&mut self, field: &str, raw: &RawParam) -> RowId {
+        match parse_row(raw.get_ref()) {
+            Ok((row, source)) => self.params.add_row(field.to_string(), source, row),
+            Err(message) => {
+                self.problem(raw.span(), field, message);
+                let placeholder = RowDist::fixed(&[0.0, 0.0, 0.0, 1.0]).expect("a valid row");
+                self.params.add_row(field.to_string(), None, placeholder)
+            }
+        }
+    }
+
+    fn baseline(&mut self, raw: &RawScenario) -> Baseline {
+        let counts = Domain {
+            lower: 0.0,
+            upper: MAX_COUNT,
+        };
+        let children = Domain {
+            lower: 0.0,
+            upper: 20.0,
+        };
+        let pop = &raw.population;
+        let families = self.per_state("population.families", &pop.families, counts);
+        let children_per_family = self.per_state("population.children_per_family", &pop.children_per_family, children);
+        let children_in_care = self.scalar("population.children_in_care", &pop.children_in_care, counts);
+        let rows = raw.transitions.as_array();
+        let transitions = std::array::from_fn(|s| self.row(&format!("transitions.{}", STATES[s]), rows[s]));
+        let entry_rate = self.per_state("care.entry_rate", &raw.care.entry_rate, Domain::PROBABILITY);
+        let exit_rate = self.scalar("care.exit_rate", &raw.care.exit_rate, Domain::PROBABILITY);
+        let care_cost = self.scalar("care.cost", &raw.care.cost, Domain::NON_NEGATIVE);
+        let uc = &raw.unit_costs;
+        let nn = Domain::NON_NEGATIVE;
+        let unit_costs = UnitCosts {
+            coping: self.scalar("unit_costs.coping", &uc.coping, nn),
+            barely_coping_multiplier: self.scalar_or(
+                "unit_costs.barely_coping_multiplier",
+                uc.barely_coping_multiplier.as_ref(),
+                10.0,
+                nn,
+            ),
+            chaotic_multiplier: self.scalar_or("unit_costs.chaotic_multiplier", uc.chaotic_multiplier.as_ref(), 7.0, nn),
+            thriving_multiplier: self.scalar("unit_costs.thriving_multiplier", &uc.thriving_multiplier, nn),
+        };
+        Baseline {
+            families,
+            children_per_family,
+            children_in_care,
+            transitions,
+            entry_rate,
+            exit_rate,
+            unit_costs,
+            care_cost,
+        }
+    }
+
+    fn interventions(&mut self, raws: &[RawIntervention], years: u32) -> Vec<Intervention> {
+        let mut seen: Vec<String> = Vec::new();
+        raws.iter()
+            .map(|raw| {
+                let name = raw.name.get_ref().trim().to_string();
+                if name.is_empty() {
+                    self.problem(raw.name.span(), "interventions.name", "an intervention needs a name, such as \"keep 1% out of care\"");
+                } else if seen.contains(&name) {
+                    self.problem(
+                        raw.name.span(),
+                        "interventions.name",
+                        format!("two interventions are called \"{name}\": give each a different name"),
+                    );
+                }
+                seen.push(name.clone());
+                self.intervention(raw, name, years)
+            })
+            .collect()
+    }
+
+    fn intervention(&mut self, raw: &RawIntervention, name: String, years: u32) -> Intervention {
+        let prefix = format!("interventions[{name}]");
+        let p = Domain::PROBABILITY;
+        let nn = Domain::NON_NEGATIVE;
+        let keep_out_of_care = raw.keep_out_of_care.as_ref().map(|k| KeepOutOfCare {
+            share: self.scalar(&format!("{prefix}.keep_out_of_care.share"), &k.share, p),
+            home_cost: self.home_cost(&format!("{prefix}.keep_out_of_care.home_cost"), k.home_cost.as_ref()),
+        });
+        let care_entry_relative_risk = raw
+            .care_entry_relative_risk
+            .as_ref()
+            .map(|r| self.scalar(&format!("{prefix}.care_entry_relative_risk"), r, nn));
+        let shift_up = match &raw.shift_up {
+            None => [None; 3],
+            Some(s) => {
+                let raws = [&s.chaotic, &s.barely_coping, &s.coping];
+                std::array::from_fn(|i| {
+                    raws[i]
+                        .as_ref()
+                        .map(|r| self.scalar(&format!("{prefix}.shift_up.{}", STATES[i]), r, p))
+                })
+            }
+        };
+        let programme_cost = raw.programme_cost.as_ref().map(|pc| {
+            let f = |key: &str| format!("{prefix}.programme_cost.{key}");
+            ProgrammeCost {
+                per_family: self.scalar_or(&f("per_family"), pc.per_family.as_ref(), 0.0, nn),
+                families_per_year: self.scalar_or(
+                    &f("families_per_year"),
+                    pc.families_per_year.as_ref(),
+                    0.0,
+                    Domain {
+                        lower: 0.0,
+                        upper: MAX_COUNT,
+                    },
+                ),
+                setup: self.scalar_or(&f("setup"), pc.setup.as_ref(), 0.0, nn),
+                running_per_year: self.scalar_or(&f("running_per_year"), pc.running_per_year.as_ref(), 0.0, nn),
+                years: pc
+                    .years
+                    .as_ref()
+                    .map_or(years, |y| self.integer(&f("years"), y, 0, MAX_YEARS) as u32),
+                optimism_bias: self.scalar_or(&f("optimism_bias"), pc.optimism_bias.as_ref(), 0.0, nn),
+            }
+        });
+        Intervention {
+            name,
+            description: raw.description.clone(),
+            keep_out_of_care,
+            care_entry_relative_risk,
+            shift_up,
+            programme_cost,
+        }
+    }
+
+    fn home_cost(&mut self, field: &str, raw: Option<&RawParam>) -> HomeCost {
+        let Some(raw) = raw else {
+            return HomeCost::Amount(self.params.add_scalar(field.to_string(), None, Dist::fixed(0.0)));
+        };
+        if let Value::String(state) = raw.get_ref() {
+            return match state_index(state) {
+                Some(s) => HomeCost::State(s),
+                None => {
+                    let hint = suggest(state, STATES.iter().copied());
+                    self.problem(
+                        raw.span(),
+                        field,
+                        format!(
+                            "\"{state}\" is not a family state{hint}: give an amount per child-year, or one of {}",
+                            quoted_list(&STATES)
+                        ),
+                    );
+                    HomeCost::State(0)
+                }
+            };
+        }
+        HomeCost::Amount(self.scalar(field, raw, Domain::NON_NEGATIVE))
+    }
+}
+
+fn as_number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::String(_) => "text",
+        Value::Integer(_) => "a whole number",
+        Value::Float(_) => "a number",
+        Value::Boolean(_) => "true/false",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "a list",
+        Value::Table(_) => "a table",
+    }
+}
+
+fn quoted_list(items: &[&str]) -> String {
+    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// ", did you mean `x`?" for the candidate nearest to `word`, or "" when none is close.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map_or_else(String::new, |(_, c)| format!(" (did you mean `{c}`?)"))
+}
+
+/// Refuses keys of a table that are not in `allowed`, suggesting the nearest.
+fn check_keys(table: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), String> {
+    for key in table.keys() {
+        if !allowed.contains(&key.as_str()) {
+            let hint = suggest(key, allowed.iter().copied());
+            return Err(format!(
+                "unknown key `{key}` in {what}{hint}; allowed keys: {}",
+                quoted_list(allowed)
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn number(table: &Map<String, Value>, key: &str, what: &str) -> Result<f64, String> {
+    match table.get(key) {
+        None => Err(format!("{what} needs `{key}`")),
+        Some(value) => as_number(value).ok_or_else(|| {
+            format!(
+                "`{key}` must be a number, but it is {}; write numbers without quotes",
+                type_name(value)
+            )
+        }),
+    }
+}
+
+fn source_of(table: &Map<String, Value>) -> Result<Option<String>, String> {
+    match table.get("source") {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(format!(
+            "`source` must be text in quotes (a document, or \"assumption: why\"), not {}",
+            type_name(other)
+        )),
+    }
+}
+
+/// A scalar parameter: a number, or a table with `value` or a `distribution`.
+fn parse_scalar(value: &Value, domain: Domain) -> Result<(Dist, Option<String>), String> {
+    let (spec, source) = match value {
+        Value::Integer(_) | Value::Float(_) => (Spec::Fixed(as_number(value).unwrap_or(f64::NAN)), None),
+        Value::Table(t) => (scalar_spec(t)?, source_of(t)?),
+        Value::String(s) => {
+            return Err(format!(
+                "expected a number but found the text \"{s}\": write numbers without quotes (0.4, 70000), or give a distribution such as {{ distribution = \"uniform\", min = 70000, max = 100000 }}"
+            ));
+        }
+        other => {
+            return Err(format!(
+                "expected a number or a distribution table, but found {}",
+                type_name(other)
+            ));
+        }
+    };
+    Dist::new(&spec, domain)
+        .map(|d| (d, source))
+        .map_err(|e| e.to_string())
+}
+
+fn scalar_spec(t: &Map<String, Value>) -> Result<Spec, String> {
+    let name = match t.get("distribution") {
+        None => {
+            check_keys(t, &["value", "source"], "a fixed value (add `distribution` to make it uncertain)")?;
+            return Ok(Spec::Fixed(number(t, "value", "a parameter without `distribution`")?));
+        }
+        Some(Value::String(name)) => name.as_str(),
+        Some(other) => return Err(format!("`distribution` must be a name in quotes, not {}", type_name(other))),
+    };
+    let what = format!("a {name} distribution");
+    let keys = |extra: &[&'static str]| {
+        let mut k = vec!["distribution", "source"];
+        k.extend_from_slice(extra);
+        k
+    };
+    let n = |key: &str| number(t, key, &what);
+    match name {
+        "uniform" => {
+            check_keys(t, &keys(&["min", "max"]), &what)?;
+            Ok(Spec::Uniform { min: n("min")?, max: n("max")? })
+        }
+        "triangular" | "pert" => {
+            check_keys(t, &keys(&["min", "mode", "max"]), &what)?;
+            let (min, mode, max) = (n("min")?, n("mode")?, n("max")?);
+            Ok(if name == "pert" {
+                Spec::Pert { min, mode, max }
+            } else {
+                Spec::Triangular { min, mode, max }
+            })
+        }
+        "normal" | "lognormal" => {
+            check_keys(t, &keys(&["mean", "sd"]), &what)?;
+            let (mean, sd) = (n("mean")?, n("sd")?);
+            Ok(if name == "normal" {
+                Spec::Normal { mean, sd }
+            } else {
+                Spec::LogNormal { mean, sd }
+            })
+        }
+        "gamma" if t.contains_key("shape") || t.contains_key("scale") => {
+            check_keys(t, &keys(&["shape", "scale"]), &format!("{what} given by shape and scale"))?;
+            Ok(Spec::Gamma { shape: n("shape")?, scale: n("scale")? })
+        }
+        "gamma" => {
+            check_keys(t, &keys(&["mean", "sd"]), &format!("{what} (give mean and sd, or shape and scale)"))?;
+            Dist::gamma_spec_from_moments(n("mean")?, n("sd")?).map_err(|e| e.to_string())
+        }
+        "beta" if t.contains_key("alpha") || t.contains_key("beta") => {
+            check_keys(t, &keys(&["alpha", "beta"]), &format!("{what} given by alpha and beta"))?;
+            Ok(Spec::Beta { alpha: n("alpha")?, beta: n("beta")? })
+        }
+        "beta" => {
+            check_keys(t, &keys(&["mean", "sd"]), &format!("{what} (give mean and sd, or alpha and beta)"))?;
+            Dist::beta_spec_from_moments(n("mean")?, n("sd")?).map_err(|e| e.to_string())
+        }
+        other => Err(format!(
+            "unknown distribution \"{other}\"{}; use one of {}",
+            suggest(other, DISTRIBUTIONS),
+            quoted_list(&DISTRIBUTIONS)
+        )),
+    }
+}
+
+fn number_list(value: &Value, key: &str) -> Result<Vec<f64>, String> {
+    let Value::Array(items) = value else {
+        return Err(format!("`{key}` must be a list of four numbers, such as [0.7, 0.2, 0.1, 0.0]"));
+    };
+    items
+        .iter()
+        .map(|x| as_number(x).ok_or_else(|| format!("`{key}` must hold numbers only, but one entry is {}", type_name(x))))
+        .collect()
+}
+
+/// A transition row: a list of four probabilities, or a Dirichlet table.
+fn parse_row(value: &Value) -> Result<(RowDist, Option<String>), String> {
+    let explain = |e: crate::params::RowError| format!("{e} (entries in state order: {})", STATES.join(", "));
+    match value {
+        Value::Array(_) => {
+            let row = number_list(value, "the row")?;
+            Ok((RowDist::fixed(&row).map_err(explain)?, None))
+        }
+        Value::Table(t) => {
+            check_keys(
+                t,
+                &["value", "mean", "concentration", "counts", "source"],
+                "a transition row (give `value`, `mean` with `concentration`, or `counts`)",
+            )?;
+            let source = source_of(t)?;
+            let row = match (t.get("value"), t.get("mean"), t.get("counts")) {
+                (Some(v), None, None) if !t.contains_key("concentration") => RowDist::fixed(&number_list(v, "value")?),
+                (None, Some(m), None) => {
+                    let c = number(t, "concentration", "a Dirichlet row given by its mean")?;
+                    RowDist::from_mean(&number_list(m, "mean")?, c)
+                }
+                (None, None, Some(c)) if !t.contains_key("concentration") => {
+                    RowDist::from_counts(&number_list(c, "counts")?)
+                }
+                _ => {
+                    return Err("give exactly one of: `value = [...]` (a known row), `mean = [...]` with `concentration = N` (Dirichlet), or `counts = [...]` (Dirichlet from observed moves)".to_string());
+                }
+            };
+            Ok((row.map_err(explain)?, source))
+        }
+        other => Err(format!(
+            "a transition row must be a list of four probabilities or a table, not {}",
+            type_name(other)
+        )),
+    }
+}
+
+/// A problem from toml's parser or serde (syntax, types, unknown or missing keys).
+fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
+    let span = error.span().unwrap_or(0..0);
+    let (line, column) = line_column(source, span.start);
+    let message = error.message().trim().to_string();
+    let field = field_at(source, &span, &message);
+    let message = match backticked(&message).first() {
+        Some(unknown) if message.starts_with("unknown field") => {
+            let expected = backticked(&message);
+            let hint = suggest(unknown, expected.iter().skip(1).map(String::as_str));
+            format!("{message}{hint}")
+        }
+        _ => message,
+    };
+    Problem {
+        line,
+        column,
+        field,
+        message,
+    }
+}
+
+/// The words between backticks in a message, in order.
+fn backticked(message: &str) -> Vec<String> {
+    message.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+/// The dotted field at a span: the table header above it, the key of its line, and for
+/// unknown or missing fields the key the message names.
+fn field_at(source: &str, span: &Range<usize>, message: &str) -> String {
+    let start = span.start.min(source.len());
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+    let header = source[..line_end]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_string());
+    let line = &source[line_start..line_end];
+    let mut parts: Vec<String> = header.into_iter().filter(|h| !h.is_empty()).collect();
+    if let Some(eq) = line.find('=')
+        && !line.trim_start().starts_with('[')
+        && line_start + eq < start
+    {
+        parts.push(line[..eq].trim().to_string());
+    }
+    if message.starts_with("unknown field") || message.starts_with("missing field") {
+        parts.extend(backticked(message).into_iter().take(1));
+    }
+    if parts.is_empty() {
+        "(top level)".to_string()
+    } else {
+        parts.join(".")
+    }
+}
