@@ -101,7 +101,7 @@ fn arm_measures(r: &YearRecord) -> Vec<(String, f64)> {
     for (s, f) in STATES.iter().zip(r.families) {
         m.push((format!("families_{s}"), f));
     }
-    m.push(("cost".to_string(), r.cost));
+    m.push(("cost".to_string(), r.cost()));
     m
 }
 
@@ -172,10 +172,10 @@ pub fn yearly_bands(scenario: &Scenario, run: &RunResult) -> Vec<YearlyBand> {
                 .map(|it| {
                     let out = &it.interventions[k];
                     let mut m = arm_measures(&out.years[t]);
-                    let gross = it.baseline[t].cost - out.years[t].cost;
+                    let gross = out.years[t].saving_against(&it.baseline[t]);
                     let net = gross - out.programme_cost[t];
                     let cumulative: f64 = (0..=t)
-                        .map(|u| it.baseline[u].cost - out.years[u].cost - out.programme_cost[u])
+                        .map(|u| out.years[u].saving_against(&it.baseline[u]) - out.programme_cost[u])
                         .sum();
                     m.push(("programme_cost".to_string(), out.programme_cost[t]));
                     m.push(("gross_saving".to_string(), gross));

@@ -18,8 +18,27 @@ pub struct YearRecord {
     pub children_in_care: f64,
     /// Families in each state.
     pub families: [f64; 4],
+    /// Cost of services for children living at home this year, undiscounted.
+    pub cost_at_home: f64,
+    /// Cost of the looked-after children this year, undiscounted.
+    pub cost_in_care: f64,
+    /// Cost at home of the children kept out of care this year, undiscounted.
+    pub cost_kept_out: f64,
+}
+
+impl YearRecord {
     /// Cost of services this year, undiscounted (programme cost not included).
-    pub cost: f64,
+    pub fn cost(&self) -> f64 {
+        self.cost_at_home + self.cost_in_care + self.cost_kept_out
+    }
+
+    /// Services saved this year against `baseline`, component by component (so identical
+    /// components cancel exactly).
+    pub fn saving_against(&self, baseline: &YearRecord) -> f64 {
+        (baseline.cost_at_home - self.cost_at_home)
+            + (baseline.cost_in_care - self.cost_in_care)
+            + (baseline.cost_kept_out - self.cost_kept_out)
+    }
 }
 
 /// How an arm turns probabilities into counts.
@@ -112,12 +131,12 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
             std::array::from_fn(|s| draws.count(families[s] * arm.children_per_family[s]));
         let kept_out = draws.count(in_care * arm.keep_out_share);
         let looked_after = in_care - kept_out;
-        let home: f64 = (0..4).map(|s| children[s] * arm.unit_cost[s]).sum();
-        let cost = home + looked_after * arm.care_cost + kept_out * arm.home_cost;
         records.push(YearRecord {
             children_in_care: looked_after,
             families,
-            cost,
+            cost_at_home: (0..4).map(|s| children[s] * arm.unit_cost[s]).sum(),
+            cost_in_care: looked_after * arm.care_cost,
+            cost_kept_out: kept_out * arm.home_cost,
         });
         // 2. Exits from care, 3. entries into care.
         let exits = draws.binomial(in_care, arm.exit_rate, year, Event::CareExit);

@@ -67,12 +67,12 @@ impl Metrics {
             .zip(programme_cost.iter().zip(discount))
             .enumerate()
         {
-            let saving = b.cost - i.cost;
+            let saving = i.saving_against(b);
             if t == 0 {
                 m.gross_saving_year0 = saving;
             }
-            m.baseline_cost_pv += d * b.cost;
-            m.intervention_cost_pv += d * (i.cost + prog);
+            m.baseline_cost_pv += d * b.cost();
+            m.intervention_cost_pv += d * (i.cost() + prog);
             m.gross_saving_pv += d * saving;
             m.programme_cost_pv += d * prog;
             m.gross_saving_undiscounted += saving;
