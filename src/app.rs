@@ -12,7 +12,12 @@ use prevsim::scenario::Scenario;
 /// Iterations below which no progress bar is shown.
 const QUIET_BELOW: u64 = 20_000;
 
-pub fn run(files: Vec<PathBuf>, overrides: Overrides, out: &Path, scenarios_dir: &Path) -> Result<()> {
+pub fn run(
+    files: Vec<PathBuf>,
+    overrides: Overrides,
+    out: &Path,
+    scenarios_dir: &Path,
+) -> Result<()> {
     let files = if files.is_empty() {
         pipeline::scenario_files(scenarios_dir)?
     } else {
@@ -21,7 +26,13 @@ pub fn run(files: Vec<PathBuf>, overrides: Overrides, out: &Path, scenarios_dir:
     let scenarios = pipeline::load_all(&files)?;
     let total: u64 = scenarios
         .iter()
-        .map(|s| if overrides.fixed { 1 } else { pipeline::options_for(s, overrides).iterations })
+        .map(|s| {
+            if overrides.fixed {
+                1
+            } else {
+                pipeline::options_for(s, overrides).iterations
+            }
+        })
         .sum();
     let bar = progress_bar(total);
     let tick = || bar.inc(1);
@@ -71,7 +82,8 @@ fn progress_bar(total: u64) -> ProgressBar {
     }
     // Draws only when stderr is a terminal.
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} iterations ({eta} left)") {
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} iterations ({eta} left)")
+    {
         bar.set_style(style);
     }
     bar
@@ -84,7 +96,11 @@ fn print_finished(done: &Finished) {
     } else {
         format!("{} iterations, seed {}", r.iterations, r.seed)
     };
-    println!("{} ({mode}) -> {}", done.scenario.display_name(), done.folder.display());
+    println!(
+        "{} ({mode}) -> {}",
+        done.scenario.display_name(),
+        done.folder.display()
+    );
     for (name, s) in &r.interventions.0 {
         let m = |k: &str| s.metrics.get(k);
         if let (Some(net), Some(y0)) = (m("net_saving_pv"), m("gross_saving_year0")) {

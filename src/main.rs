@@ -20,7 +20,16 @@ fn main() -> ExitCode {
             fixed,
             out,
             scenarios,
-        } => app::run(files, Overrides { iterations, seed, fixed }, &out, &scenarios),
+        } => app::run(
+            files,
+            Overrides {
+                iterations,
+                seed,
+                fixed,
+            },
+            &out,
+            &scenarios,
+        ),
         Command::Validate { files } => app::validate(&files),
     };
     match result {

@@ -19,7 +19,10 @@ pub fn gbp(x: f64) -> String {
     };
     let mut digits = format!("{value:.decimals$}");
     if digits.contains('.') {
-        digits = digits.trim_end_matches('0').trim_end_matches('.').to_string();
+        digits = digits
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string();
     }
     // Rounding can carry into the next unit (999,999 -> "1000k"): show it in that unit.
     if digits == "1000" && !unit.is_empty() && unit != "bn" {
@@ -33,12 +36,20 @@ pub fn gbp(x: f64) -> String {
 
 /// A ratio such as a benefit-cost ratio: two decimals.
 pub fn ratio(x: f64) -> String {
-    if x.is_finite() { format!("{x:.2}") } else { "n/a".to_string() }
+    if x.is_finite() {
+        format!("{x:.2}")
+    } else {
+        "n/a".to_string()
+    }
 }
 
 /// A probability as a percentage: 0.934 -> "93.4%".
 pub fn percent(p: f64) -> String {
-    if p.is_finite() { format!("{:.1}%", p * 100.0) } else { "n/a".to_string() }
+    if p.is_finite() {
+        format!("{:.1}%", p * 100.0)
+    } else {
+        "n/a".to_string()
+    }
 }
 
 #[cfg(test)]

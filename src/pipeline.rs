@@ -91,7 +91,10 @@ pub fn scenario_files(dir: &Path) -> Result<Vec<PathBuf>, PipelineError> {
 /// # Errors
 /// Any file invalid or unreadable (all are listed), or two scenarios with one name.
 pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, PipelineError> {
-    let (ok, errors): (Vec<_>, Vec<_>) = paths.iter().map(|p| Scenario::load(p)).partition(Result::is_ok);
+    let (ok, errors): (Vec<_>, Vec<_>) = paths
+        .iter()
+        .map(|p| Scenario::load(p))
+        .partition(Result::is_ok);
     let errors: Vec<ScenarioError> = errors.into_iter().filter_map(Result::err).collect();
     if !errors.is_empty() {
         return Err(PipelineError::Invalid(errors));
@@ -132,9 +135,11 @@ pub fn run_one(
     let run = engine::run(&scenario, options, progress);
     let report = report::summarise(&scenario, &run);
     let bands = report::yearly_bands(&scenario, &run);
-    let files = export::all_files(&scenario, &run, &report, &bands).map_err(|source| PipelineError::Export {
-        scenario: scenario.name.clone(),
-        source,
+    let files = export::all_files(&scenario, &run, &report, &bands).map_err(|source| {
+        PipelineError::Export {
+            scenario: scenario.name.clone(),
+            source,
+        }
     })?;
     let folder = out.join(&scenario.name);
     writer::write_atomically(&folder, &files).map_err(|source| PipelineError::Write {

@@ -67,7 +67,10 @@ pub struct MetricSummaries(pub Vec<(&'static str, Option<Summary>)>);
 
 impl MetricSummaries {
     pub fn get(&self, name: &str) -> Option<&Summary> {
-        self.0.iter().find(|(n, _)| *n == name).and_then(|(_, s)| s.as_ref())
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, s)| s.as_ref())
     }
 }
 
@@ -95,8 +98,11 @@ pub struct YearlyBand {
     pub summary: Summary,
 }
 
+/// Named figures of one arm in one year of one iteration.
+type Measures = Vec<(String, f64)>;
+
 /// The measures of one arm's year that every arm has.
-fn arm_measures(r: &YearRecord) -> Vec<(String, f64)> {
+fn arm_measures(r: &YearRecord) -> Measures {
     let mut m = vec![("children_in_care".to_string(), r.children_in_care)];
     for (s, f) in STATES.iter().zip(r.families) {
         m.push((format!("families_{s}"), f));
@@ -160,10 +166,13 @@ pub fn yearly_bands(scenario: &Scenario, run: &RunResult) -> Vec<YearlyBand> {
     for year in 0..scenario.years {
         let t = year as usize;
         // Measures per iteration for this year: baseline first, then each intervention.
-        let mut arms: Vec<(String, Vec<Vec<(String, f64)>>)> = Vec::new();
+        let mut arms: Vec<(String, Vec<Measures>)> = Vec::new();
         arms.push((
             "baseline".to_string(),
-            run.iterations.iter().map(|it| arm_measures(&it.baseline[t])).collect(),
+            run.iterations
+                .iter()
+                .map(|it| arm_measures(&it.baseline[t]))
+                .collect(),
         ));
         for (k, lever) in scenario.interventions.iter().enumerate() {
             let rows = run
@@ -175,7 +184,9 @@ pub fn yearly_bands(scenario: &Scenario, run: &RunResult) -> Vec<YearlyBand> {
                     let gross = out.years[t].saving_against(&it.baseline[t]);
                     let net = gross - out.programme_cost[t];
                     let cumulative: f64 = (0..=t)
-                        .map(|u| out.years[u].saving_against(&it.baseline[u]) - out.programme_cost[u])
+                        .map(|u| {
+                            out.years[u].saving_against(&it.baseline[u]) - out.programme_cost[u]
+                        })
                         .sum();
                     m.push(("programme_cost".to_string(), out.programme_cost[t]));
                     m.push(("gross_saving".to_string(), gross));

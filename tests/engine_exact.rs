@@ -43,7 +43,10 @@ fn tiny_scenario_fixed_mode_matches_hand_calculation() {
     assert!(close(m.programme_cost_pv, 180_000.0));
     assert!(close(m.net_saving_pv, gross_pv - 180_000.0));
     assert!(close(m.baseline_cost_pv, 1_900_000.0 + 2_050_000.0 / 1.1));
-    assert!(close(m.intervention_cost_pv, 1_562_000.0 + 180_000.0 + 1_604_600.0 / 1.1));
+    assert!(close(
+        m.intervention_cost_pv,
+        1_562_000.0 + 180_000.0 + 1_604_600.0 / 1.1
+    ));
     assert!(close(m.bcr.unwrap(), gross_pv / 180_000.0));
     assert!(close(m.roi.unwrap(), (gross_pv - 180_000.0) / 180_000.0));
 }
@@ -51,7 +54,11 @@ fn tiny_scenario_fixed_mode_matches_hand_calculation() {
 #[test]
 fn intervention_with_no_effect_and_no_cost_saves_exactly_zero_every_iteration() {
     let s = load(&test_file("uncertain.toml"));
-    let k = s.interventions.iter().position(|i| i.name == "nothing").unwrap();
+    let k = s
+        .interventions
+        .iter()
+        .position(|i| i.name == "nothing")
+        .unwrap();
     let run = run_mc(&s, 300, 5);
     for it in &run.iterations {
         let m = &it.interventions[k].metrics;
@@ -83,7 +90,12 @@ fn agma_scenarios_give_the_documents_first_year_savings_exactly_in_fixed_mode() 
 fn agma_monte_carlo_saving_is_fifty_times_the_drawn_care_cost() {
     let s = load(&shipped("agma-keep-1pct-out-of-care.toml"));
     let run = run_mc(&s, 500, 3);
-    let cost = s.params.parameters().iter().position(|p| p.name == "care.cost").unwrap();
+    let cost = s
+        .params
+        .parameters()
+        .iter()
+        .position(|p| p.name == "care.cost")
+        .unwrap();
     let col = s
         .params
         .uncertain_columns()
@@ -94,6 +106,9 @@ fn agma_monte_carlo_saving_is_fifty_times_the_drawn_care_cost() {
         let care_cost = it.values.as_slice()[col.index];
         assert!((70_000.0..=100_000.0).contains(&care_cost));
         // 5,000 x c - 4,950 x c in floating point: equal to 50 x c up to rounding.
-        assert!(close(it.interventions[0].metrics.gross_saving_year0, 50.0 * care_cost));
+        assert!(close(
+            it.interventions[0].metrics.gross_saving_year0,
+            50.0 * care_cost
+        ));
     }
 }

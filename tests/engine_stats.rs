@@ -16,7 +16,12 @@ fn monte_carlo_mean_is_within_4_standard_errors_of_fixed_mode() {
     let s = load(&test_file("linear.toml"));
     let fixed = run_fixed(&s).iterations[0].interventions[0].metrics;
     let run = run_mc(&s, 2000, 17);
-    for name in ["baseline_cost_pv", "gross_saving_pv", "net_saving_pv", "gross_saving_year0"] {
+    for name in [
+        "baseline_cost_pv",
+        "gross_saving_pv",
+        "net_saving_pv",
+        "gross_saving_year0",
+    ] {
         let xs: Vec<f64> = run
             .iterations
             .iter()
@@ -36,7 +41,11 @@ fn monte_carlo_mean_is_within_4_standard_errors_of_fixed_mode() {
 fn common_random_numbers_shrink_the_variance_of_the_saving() {
     let s = load(&test_file("linear.toml"));
     let run = run_mc(&s, 400, 2);
-    let saving: Vec<f64> = run.iterations.iter().map(|it| it.interventions[0].metrics.gross_saving_pv).collect();
+    let saving: Vec<f64> = run
+        .iterations
+        .iter()
+        .map(|it| it.interventions[0].metrics.gross_saving_pv)
+        .collect();
     // Independent arms: pair each baseline with another iteration's intervention arm.
     let n = run.iterations.len();
     let unpaired: Vec<f64> = (0..n)
@@ -48,7 +57,10 @@ fn common_random_numbers_shrink_the_variance_of_the_saving() {
         .collect();
     let (_, se_paired) = mean_se(&saving);
     let (_, se_unpaired) = mean_se(&unpaired);
-    assert!(se_paired < se_unpaired / 3.0, "paired se {se_paired}, unpaired {se_unpaired}");
+    assert!(
+        se_paired < se_unpaired / 3.0,
+        "paired se {se_paired}, unpaired {se_unpaired}"
+    );
 }
 
 fn small_arm() -> ArmInputs {
@@ -85,14 +97,28 @@ fn individual_level(arm: &ArmInputs, years: u32, rng: &mut Xoshiro256PlusPlus) -
     let mut total = 0.0;
     let mut last = (0.0, 0.0);
     for _ in 0..years {
-        let children: Vec<u64> = states.iter().map(|&s| arm.children_per_family[s] as u64).collect();
-        let home: f64 = states.iter().zip(&children).map(|(&s, &k)| k as f64 * arm.unit_cost[s]).sum();
+        let children: Vec<u64> = states
+            .iter()
+            .map(|&s| arm.children_per_family[s] as u64)
+            .collect();
+        let home: f64 = states
+            .iter()
+            .zip(&children)
+            .map(|(&s, &k)| k as f64 * arm.unit_cost[s])
+            .sum();
         total += home + in_care as f64 * arm.care_cost;
-        last = (in_care as f64, states.iter().filter(|&&s| s == 0).count() as f64);
-        let exits = (0..in_care).filter(|_| rng.random::<f64>() < arm.exit_rate).count() as u64;
+        last = (
+            in_care as f64,
+            states.iter().filter(|&&s| s == 0).count() as f64,
+        );
+        let exits = (0..in_care)
+            .filter(|_| rng.random::<f64>() < arm.exit_rate)
+            .count() as u64;
         let mut entries = 0;
         for (&s, &k) in states.iter().zip(&children) {
-            entries += (0..k).filter(|_| rng.random::<f64>() < arm.entry_rate[s]).count() as u64;
+            entries += (0..k)
+                .filter(|_| rng.random::<f64>() < arm.entry_rate[s])
+                .count() as u64;
         }
         in_care = in_care - exits + entries;
         for s in states.iter_mut() {
@@ -113,9 +139,20 @@ fn individual_level(arm: &ArmInputs, years: u32, rng: &mut Xoshiro256PlusPlus) -
 }
 
 fn count_engine(arm: &ArmInputs, years: u32, iteration: u64) -> Outcome {
-    let recs = simulate(arm, years, &mut Sampled { seed: 99, iteration });
+    let recs = simulate(
+        arm,
+        years,
+        &mut Sampled {
+            seed: 99,
+            iteration,
+        },
+    );
     let last = recs.last().unwrap();
-    (last.children_in_care, last.families[0], recs.iter().map(|r| r.cost()).sum())
+    (
+        last.children_in_care,
+        last.families[0],
+        recs.iter().map(|r| r.cost()).sum(),
+    )
 }
 
 /// Two-sample Kolmogorov-Smirnov statistic.
@@ -146,20 +183,28 @@ fn count_engine_agrees_in_distribution_with_individual_level_simulation() {
     let arm = small_arm();
     let (years, n) = (5, 1500);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(2024);
-    let reference: Vec<Outcome> = (0..n).map(|_| individual_level(&arm, years, &mut rng)).collect();
-    let counts: Vec<Outcome> = (0..n as u64).map(|i| count_engine(&arm, years, i)).collect();
+    let reference: Vec<Outcome> = (0..n)
+        .map(|_| individual_level(&arm, years, &mut rng))
+        .collect();
+    let counts: Vec<Outcome> = (0..n as u64)
+        .map(|i| count_engine(&arm, years, i))
+        .collect();
     let critical = 1.949 * (2.0 / n as f64).sqrt();
-    let pick = |v: &[Outcome], k: usize| -> Vec<f64> {
-        v.iter().map(|o| [o.0, o.1, o.2][k]).collect()
-    };
-    for (k, what) in ["children in care", "chaotic families", "total cost"].iter().enumerate() {
+    let pick =
+        |v: &[Outcome], k: usize| -> Vec<f64> { v.iter().map(|o| [o.0, o.1, o.2][k]).collect() };
+    for (k, what) in ["children in care", "chaotic families", "total cost"]
+        .iter()
+        .enumerate()
+    {
         let d = ks_statistic(&pick(&reference, k), &pick(&counts, k));
         assert!(d < critical, "{what}: KS D = {d}, critical {critical}");
     }
     // And the test has power: a different exit rate is detected.
     let mut other = arm.clone();
     other.exit_rate = 0.25;
-    let shifted: Vec<Outcome> = (0..n as u64).map(|i| count_engine(&other, years, i)).collect();
+    let shifted: Vec<Outcome> = (0..n as u64)
+        .map(|i| count_engine(&other, years, i))
+        .collect();
     assert!(ks_statistic(&pick(&reference, 0), &pick(&shifted, 0)) > critical);
 }
 

@@ -102,13 +102,22 @@ fn shift_up<D: Draws>(families: [f64; 4], shares: &[f64; 3], draws: &mut D) -> [
 }
 
 /// Moves every state's families with one multinomial draw, as conditional binomials.
-fn transition<D: Draws>(families: &[f64; 4], p: &[[f64; 4]; 4], year: u32, draws: &mut D) -> [f64; 4] {
+fn transition<D: Draws>(
+    families: &[f64; 4],
+    p: &[[f64; 4]; 4],
+    year: u32,
+    draws: &mut D,
+) -> [f64; 4] {
     let mut next = [0.0; 4];
     for (from, row) in p.iter().enumerate() {
         let mut remaining = families[from];
         let mut rest = 1.0;
         for to in 0..3 {
-            let q = if rest > 0.0 { (row[to] / rest).clamp(0.0, 1.0) } else { 0.0 };
+            let q = if rest > 0.0 {
+                (row[to] / rest).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
             let moved = draws.binomial(remaining, q, year, Event::Transition { from, to });
             next[to] += moved;
             remaining -= moved;
@@ -191,9 +200,9 @@ mod tests {
         let recs = simulate(&arm(), 2, &mut Expected);
         let f = arm().families;
         let p = arm().transitions;
-        for to in 0..4 {
+        for (to, got) in recs[1].families.iter().enumerate() {
             let want: f64 = (0..4).map(|s| f[s] * p[s][to]).sum();
-            assert!((recs[1].families[to] - want).abs() < 1e-9, "state {to}");
+            assert!((got - want).abs() < 1e-9, "state {to}");
         }
     }
 }

@@ -55,7 +55,11 @@ pub struct RunResult {
 }
 
 /// Runs one iteration with the given parameter values and draws.
-pub fn run_iteration<D: Draws>(scenario: &Scenario, values: Values, draws: &mut D) -> IterationResult {
+pub fn run_iteration<D: Draws>(
+    scenario: &Scenario,
+    values: Values,
+    draws: &mut D,
+) -> IterationResult {
     let years = scenario.years;
     let discount = scenario.discount.factors(years);
     let base_inputs = ArmInputs::baseline(&scenario.baseline, &values);
@@ -94,7 +98,8 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: &(dyn Fn() + Sync
         (0..options.iterations)
             .into_par_iter()
             .map(|iteration| {
-                let mut stream = rng::stream(options.seed, iteration, SETUP_YEAR, Event::Parameters);
+                let mut stream =
+                    rng::stream(options.seed, iteration, SETUP_YEAR, Event::Parameters);
                 let values = scenario.params.draw(&mut stream);
                 let mut draws = Sampled {
                     seed: options.seed,

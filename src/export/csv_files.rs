@@ -31,7 +31,12 @@ pub fn iterations_csv(scenario: &Scenario, run: &RunResult) -> Result<Vec<u8>, E
         for (lever, out) in scenario.interventions.iter().zip(&it.interventions) {
             let mut row = vec![i.to_string(), lever.name.clone()];
             row.extend(draws.iter().cloned());
-            row.extend(out.metrics.values().iter().map(|v| v.map_or_else(String::new, number)));
+            row.extend(
+                out.metrics
+                    .values()
+                    .iter()
+                    .map(|v| v.map_or_else(String::new, number)),
+            );
             w.write_record(&row)?;
         }
     }
@@ -44,7 +49,9 @@ pub fn iterations_csv(scenario: &Scenario, run: &RunResult) -> Result<Vec<u8>, E
 /// A CSV writer failure (not expected when writing to memory).
 pub fn yearly_csv(bands: &[YearlyBand]) -> Result<Vec<u8>, ExportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["year", "arm", "measure", "mean", "sd", "p5", "p25", "p50", "p75", "p95"])?;
+    w.write_record([
+        "year", "arm", "measure", "mean", "sd", "p5", "p25", "p50", "p75", "p95",
+    ])?;
     for b in bands {
         let s = &b.summary;
         let mut row = vec![b.year.to_string(), b.arm.clone(), b.measure.clone()];

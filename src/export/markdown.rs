@@ -8,14 +8,26 @@ use crate::scenario::Scenario;
 
 /// Rows of the table: label, metric name, whether it is money.
 const ROWS: [(&str, &str, bool); 10] = [
-    ("Gross saving, first year (undiscounted)", "gross_saving_year0", true),
+    (
+        "Gross saving, first year (undiscounted)",
+        "gross_saving_year0",
+        true,
+    ),
     ("Gross saving (present value)", "gross_saving_pv", true),
     ("Programme cost (present value)", "programme_cost_pv", true),
     ("Net saving (present value)", "net_saving_pv", true),
-    ("Gross saving (undiscounted)", "gross_saving_undiscounted", true),
+    (
+        "Gross saving (undiscounted)",
+        "gross_saving_undiscounted",
+        true,
+    ),
     ("Net saving (undiscounted)", "net_saving_undiscounted", true),
     ("Baseline cost (present value)", "baseline_cost_pv", true),
-    ("Intervention cost incl. programme (present value)", "intervention_cost_pv", true),
+    (
+        "Intervention cost incl. programme (present value)",
+        "intervention_cost_pv",
+        true,
+    ),
     ("Benefit-cost ratio", "bcr", false),
     ("Return on investment", "roi", false),
 ];
@@ -30,7 +42,10 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
     let mode = if report.fixed {
         "Fixed base case: every parameter at its mean, expected counts.".to_string()
     } else {
-        format!("{} Monte Carlo iterations, seed {}.", report.iterations, report.seed)
+        format!(
+            "{} Monte Carlo iterations, seed {}.",
+            report.iterations, report.seed
+        )
     };
     let _ = writeln!(
         md,
@@ -48,11 +63,23 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
                 percent(s.prob_net_saving_positive)
             );
         }
-        let _ = writeln!(md, "| Figure | Mean | P5 | Median | P95 |\n|---|---:|---:|---:|---:|");
+        let _ = writeln!(
+            md,
+            "| Figure | Mean | P5 | Median | P95 |\n|---|---:|---:|---:|---:|"
+        );
         for (label, metric, money) in ROWS {
-            let Some(m) = s.metrics.get(metric) else { continue };
+            let Some(m) = s.metrics.get(metric) else {
+                continue;
+            };
             let f = |x: f64| if money { gbp(x) } else { ratio(x) };
-            let _ = writeln!(md, "| {label} | {} | {} | {} | {} |", f(m.mean), f(m.p5), f(m.p50), f(m.p95));
+            let _ = writeln!(
+                md,
+                "| {label} | {} | {} | {} | {} |",
+                f(m.mean),
+                f(m.p5),
+                f(m.p50),
+                f(m.p95)
+            );
         }
         md.push('\n');
     }

@@ -59,6 +59,9 @@ pub fn all_files(
         ("summary.json".to_string(), summary_json(report)?),
         ("iterations.csv".to_string(), iterations_csv(scenario, run)?),
         ("yearly.csv".to_string(), yearly_csv(bands)?),
-        ("summary.md".to_string(), summary_md(scenario, report).into_bytes()),
+        (
+            "summary.md".to_string(),
+            summary_md(scenario, report).into_bytes(),
+        ),
     ])
 }

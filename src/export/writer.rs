@@ -16,7 +16,9 @@ fn temp_name(dir: &Path, name: &str) -> PathBuf {
 
 /// Removes temporary files left by an earlier, interrupted run of any process.
 fn remove_stale_temps(dir: &Path, names: &[&str]) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let file = entry.file_name();
         let file = file.to_string_lossy();
@@ -76,7 +78,13 @@ mod tests {
         assert_eq!(fs::read(dir.path().join("notes.txt")).unwrap(), b"mine");
         let leftovers = fs::read_dir(dir.path())
             .unwrap()
-            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
             .count();
         assert_eq!(leftovers, 0);
     }

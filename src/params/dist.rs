@@ -65,11 +65,7 @@ pub enum DistError {
     #[error(
         "a normal distribution with mean {mean} and sd {sd} has almost no mass in the allowed range ({allowed}); check the figures"
     )]
-    NoMassInDomain {
-        mean: f64,
-        sd: f64,
-        allowed: String,
-    },
+    NoMassInDomain { mean: f64, sd: f64, allowed: String },
 }
 
 /// A distribution of one uncertain scalar input.
@@ -82,15 +78,38 @@ pub struct Dist {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Spec {
     Fixed(f64),
-    Uniform { min: f64, max: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Pert { min: f64, mode: f64, max: f64 },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Pert {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
     /// Normal, truncated to the parameter's domain (for example at zero for a cost).
-    Normal { mean: f64, sd: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
     /// Log-normal given by the mean and sd of the quantity itself (not of its log).
-    LogNormal { mean: f64, sd: f64 },
-    Gamma { shape: f64, scale: f64 },
-    Beta { alpha: f64, beta: f64 },
+    LogNormal {
+        mean: f64,
+        sd: f64,
+    },
+    Gamma {
+        shape: f64,
+        scale: f64,
+    },
+    Beta {
+        alpha: f64,
+        beta: f64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -168,50 +187,61 @@ impl Dist {
     /// Impossible parameters (min >= max, sd <= 0, NaN, a mode outside the range) or a support
     /// that reaches outside the domain (a uniform from 0.5 to 1.5 for a probability).
     pub fn new(spec: &Spec, domain: Domain) -> Result<Dist, DistError> {
-        let kind = match *spec {
-            Spec::Fixed(v) => Kind::Fixed(finite("value", v)?),
-            Spec::Uniform { min, max } => {
-                range(min, max)?;
-                let u = Uniform::new(min, max).map_err(|_| DistError::MinNotBelowMax { min, max })?;
-                Kind::Uniform(u, min, max)
-            }
-            Spec::Triangular { min, mode, max } => {
-                with_mode(min, mode, max)?;
-                let t = Triangular::new(min, max, mode)
-                    .map_err(|_| DistError::ModeOutside { min, mode, max })?;
-                Kind::Triangular(t, [min, mode, max])
-            }
-            Spec::Pert { min, mode, max } => {
-                with_mode(min, mode, max)?;
-                let p = Pert::new(min, max)
-                    .with_mode(mode)
-                    .map_err(|_| DistError::ModeOutside { min, mode, max })?;
-                Kind::Pert(p, [min, mode, max])
-            }
-            Spec::Normal { mean, sd } => {
-                Kind::TruncNormal(TruncNormal::new(finite("mean", mean)?, positive("sd", sd)?, domain)?)
-            }
-            Spec::LogNormal { mean, sd } => {
-                let (mean, sd) = (positive("mean", mean)?, positive("sd", sd)?);
-                let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
-                let mu = mean.ln() - sigma2 / 2.0;
-                let d = LogNormal::new(mu, sigma2.sqrt())
-                    .map_err(|_| DistError::NotPositive { name: "sd", value: sd })?;
-                Kind::LogNormal(d, mean)
-            }
-            Spec::Gamma { shape, scale } => {
-                let (shape, scale) = (positive("shape", shape)?, positive("scale", scale)?);
-                let d = Gamma::new(shape, scale)
-                    .map_err(|_| DistError::NotPositive { name: "shape", value: shape })?;
-                Kind::Gamma(d, shape, scale)
-            }
-            Spec::Beta { alpha, beta } => {
-                let (alpha, beta) = (positive("alpha", alpha)?, positive("beta", beta)?);
-                let d = Beta::new(alpha, beta)
-                    .map_err(|_| DistError::NotPositive { name: "alpha", value: alpha })?;
-                Kind::Beta(d, alpha, beta)
-            }
-        };
+        let kind =
+            match *spec {
+                Spec::Fixed(v) => Kind::Fixed(finite("value", v)?),
+                Spec::Uniform { min, max } => {
+                    range(min, max)?;
+                    let u = Uniform::new(min, max)
+                        .map_err(|_| DistError::MinNotBelowMax { min, max })?;
+                    Kind::Uniform(u, min, max)
+                }
+                Spec::Triangular { min, mode, max } => {
+                    with_mode(min, mode, max)?;
+                    let t = Triangular::new(min, max, mode)
+                        .map_err(|_| DistError::ModeOutside { min, mode, max })?;
+                    Kind::Triangular(t, [min, mode, max])
+                }
+                Spec::Pert { min, mode, max } => {
+                    with_mode(min, mode, max)?;
+                    let p = Pert::new(min, max)
+                        .with_mode(mode)
+                        .map_err(|_| DistError::ModeOutside { min, mode, max })?;
+                    Kind::Pert(p, [min, mode, max])
+                }
+                Spec::Normal { mean, sd } => Kind::TruncNormal(TruncNormal::new(
+                    finite("mean", mean)?,
+                    positive("sd", sd)?,
+                    domain,
+                )?),
+                Spec::LogNormal { mean, sd } => {
+                    let (mean, sd) = (positive("mean", mean)?, positive("sd", sd)?);
+                    let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
+                    let mu = mean.ln() - sigma2 / 2.0;
+                    let d =
+                        LogNormal::new(mu, sigma2.sqrt()).map_err(|_| DistError::NotPositive {
+                            name: "sd",
+                            value: sd,
+                        })?;
+                    Kind::LogNormal(d, mean)
+                }
+                Spec::Gamma { shape, scale } => {
+                    let (shape, scale) = (positive("shape", shape)?, positive("scale", scale)?);
+                    let d = Gamma::new(shape, scale).map_err(|_| DistError::NotPositive {
+                        name: "shape",
+                        value: shape,
+                    })?;
+                    Kind::Gamma(d, shape, scale)
+                }
+                Spec::Beta { alpha, beta } => {
+                    let (alpha, beta) = (positive("alpha", alpha)?, positive("beta", beta)?);
+                    let d = Beta::new(alpha, beta).map_err(|_| DistError::NotPositive {
+                        name: "alpha",
+                        value: alpha,
+                    })?;
+                    Kind::Beta(d, alpha, beta)
+                }
+            };
         let dist = Dist { kind };
         let (lo, hi) = dist.support();
         if let Kind::Fixed(value) = dist.kind
@@ -325,11 +355,14 @@ impl Dist {
 
 impl TruncNormal {
     fn new(mean: f64, sd: f64, domain: Domain) -> Result<TruncNormal, DistError> {
-        let normal = Normal::new(mean, sd).map_err(|_| DistError::NotPositive { name: "sd", value: sd })?;
+        let normal = Normal::new(mean, sd).map_err(|_| DistError::NotPositive {
+            name: "sd",
+            value: sd,
+        })?;
         let cdf_lower = normal.cdf(domain.lower);
         let cdf_upper = normal.cdf(domain.upper);
         let mass = cdf_upper - cdf_lower;
-        if !(mass > 1e-6) {
+        if mass.is_nan() || mass <= 1e-6 {
             return Err(DistError::NoMassInDomain {
                 mean,
                 sd,
@@ -379,14 +412,52 @@ mod tests {
     #[test]
     fn analytic_means_agree_with_sampling_within_4_standard_errors() {
         let specs = [
-            (Spec::Uniform { min: 70_000.0, max: 100_000.0 }, Domain::NON_NEGATIVE),
-            (Spec::Triangular { min: 0.0, mode: 1.0, max: 5.0 }, Domain::NON_NEGATIVE),
-            (Spec::Pert { min: 0.1, mode: 0.2, max: 0.6 }, Domain::PROBABILITY),
+            (
+                Spec::Uniform {
+                    min: 70_000.0,
+                    max: 100_000.0,
+                },
+                Domain::NON_NEGATIVE,
+            ),
+            (
+                Spec::Triangular {
+                    min: 0.0,
+                    mode: 1.0,
+                    max: 5.0,
+                },
+                Domain::NON_NEGATIVE,
+            ),
+            (
+                Spec::Pert {
+                    min: 0.1,
+                    mode: 0.2,
+                    max: 0.6,
+                },
+                Domain::PROBABILITY,
+            ),
             (Spec::Normal { mean: 1.0, sd: 2.0 }, Domain::NON_NEGATIVE),
             (Spec::Normal { mean: 0.4, sd: 0.3 }, Domain::PROBABILITY),
-            (Spec::LogNormal { mean: 500.0, sd: 200.0 }, Domain::NON_NEGATIVE),
-            (Spec::Gamma { shape: 2.0, scale: 3.0 }, Domain::NON_NEGATIVE),
-            (Spec::Beta { alpha: 2.0, beta: 5.0 }, Domain::PROBABILITY),
+            (
+                Spec::LogNormal {
+                    mean: 500.0,
+                    sd: 200.0,
+                },
+                Domain::NON_NEGATIVE,
+            ),
+            (
+                Spec::Gamma {
+                    shape: 2.0,
+                    scale: 3.0,
+                },
+                Domain::NON_NEGATIVE,
+            ),
+            (
+                Spec::Beta {
+                    alpha: 2.0,
+                    beta: 5.0,
+                },
+                Domain::PROBABILITY,
+            ),
         ];
         for (spec, domain) in specs {
             let d = Dist::new(&spec, domain).unwrap();
@@ -433,7 +504,14 @@ mod tests {
             Err(DistError::OutsideDomain { .. })
         ));
         assert!(matches!(
-            Dist::new(&Spec::Triangular { min: 0.0, mode: 3.0, max: 2.0 }, n),
+            Dist::new(
+                &Spec::Triangular {
+                    min: 0.0,
+                    mode: 3.0,
+                    max: 2.0
+                },
+                n
+            ),
             Err(DistError::ModeOutside { .. })
         ));
         assert!(Dist::beta_spec_from_moments(0.4, 0.6).is_err());

@@ -23,7 +23,9 @@ pub enum RowError {
     BadProbability { index: usize, value: f64 },
     #[error("entry {index} ({value}) must be a finite count of at least 0")]
     BadCount { index: usize, value: f64 },
-    #[error("the row sums to {sum}, not 1 (allowed difference {ROW_SUM_TOLERANCE}); adjust the entries so they add up to exactly 1")]
+    #[error(
+        "the row sums to {sum}, not 1 (allowed difference {ROW_SUM_TOLERANCE:e}); adjust the entries so they add up to exactly 1"
+    )]
     SumNotOne { sum: f64 },
     #[error("the counts sum to 0: at least one move must have been observed")]
     NoCounts,
@@ -40,7 +42,9 @@ pub struct RowDist {
 }
 
 fn check_probabilities(row: &[f64]) -> Result<[f64; 4], RowError> {
-    let row: [f64; 4] = row.try_into().map_err(|_| RowError::WrongLength(row.len()))?;
+    let row: [f64; 4] = row
+        .try_into()
+        .map_err(|_| RowError::WrongLength(row.len()))?;
     for (index, &value) in row.iter().enumerate() {
         if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
             return Err(RowError::BadProbability { index, value });
@@ -79,7 +83,7 @@ impl RowDist {
             }
         }
         let total: f64 = counts.iter().sum();
-        if !(total > 0.0) {
+        if total.is_nan() || total <= 0.0 {
             return Err(RowError::NoCounts);
         }
         Ok(RowDist {
@@ -145,7 +149,9 @@ mod tests {
         assert!(RowDist::fixed(&[0.7, 0.2, 0.1, 0.0]).is_ok());
         assert_eq!(
             RowDist::fixed(&[0.7, 0.2, 0.2, 0.0]),
-            Err(RowError::SumNotOne { sum: 0.7 + 0.2 + 0.2 })
+            Err(RowError::SumNotOne {
+                sum: 0.7 + 0.2 + 0.2
+            })
         );
         assert!(matches!(
             RowDist::fixed(&[1.5, -0.5, 0.0, 0.0]),

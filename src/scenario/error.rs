@@ -26,7 +26,10 @@ pub enum ScenarioError {
         source: std::io::Error,
     },
     #[error("{}", Invalid { path, problems })]
-    Invalid { path: PathBuf, problems: Vec<Problem> },
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
 }
 
 impl ScenarioError {
@@ -48,7 +51,11 @@ impl fmt::Display for Invalid<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
         let plural = if n == 1 { "problem" } else { "problems" };
-        write!(f, "{} is not a valid scenario ({n} {plural}):", self.path.display())?;
+        write!(
+            f,
+            "{} is not a valid scenario ({n} {plural}):",
+            self.path.display()
+        )?;
         for p in self.problems {
             write!(
                 f,

@@ -117,10 +117,11 @@ impl Scenario {
     /// # Errors
     /// Every problem found, with line and column.
     pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-        let mut scenario = validate::validate(source, path).map_err(|problems| ScenarioError::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        })?;
+        let mut scenario =
+            validate::validate(source, path).map_err(|problems| ScenarioError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            })?;
         scenario.sha256 = sha256_hex(source.as_bytes());
         Ok(scenario)
     }
@@ -133,7 +134,10 @@ impl Scenario {
 
 /// Lower-case hex SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

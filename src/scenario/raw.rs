@@ -47,7 +47,12 @@ pub struct PerState<T> {
 impl<T> PerState<T> {
     /// The four entries, worst state first.
     pub fn as_array(&self) -> [&T; 4] {
-        [&self.chaotic, &self.barely_coping, &self.coping, &self.thriving]
+        [
+            &self.chaotic,
+            &self.barely_coping,
+            &self.coping,
+            &self.thriving,
+        ]
     }
 }
 

@@ -8,14 +8,24 @@ use toml::map::Map;
 
 use super::error::{Problem, line_column};
 use super::raw::{PerState, RawIntervention, RawParam, RawScenario};
-use super::{DEFAULT_ITERATIONS, DEFAULT_SEED, Discount, MAX_COUNT, MAX_ITERATIONS, MAX_YEARS, Scenario};
+use super::{
+    DEFAULT_ITERATIONS, DEFAULT_SEED, Discount, MAX_COUNT, MAX_ITERATIONS, MAX_YEARS, Scenario,
+};
 use crate::model::{
     Baseline, HomeCost, Intervention, KeepOutOfCare, ProgrammeCost, STATES, UnitCosts, state_index,
 };
 use crate::params::{Dist, Domain, ParamSet, RowDist, RowId, ScalarId, Spec};
 
 /// The distribution names a scalar parameter table may give.
-const DISTRIBUTIONS: [&str; 7] = ["uniform", "triangular", "pert", "normal", "lognormal", "gamma", "beta"];
+const DISTRIBUTIONS: [&str; 7] = [
+    "uniform",
+    "triangular",
+    "pert",
+    "normal",
+    "lognormal",
+    "gamma",
+    "beta",
+];
 
 /// Validates a scenario's text; `path` gives its default name.
 pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
@@ -27,15 +37,21 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
     };
     let name = v.name(&raw, path);
     let years = v.integer("run.years", &raw.run.years, 1, MAX_YEARS) as u32;
-    let iterations = raw.run.iterations.as_ref().map_or(DEFAULT_ITERATIONS, |it| {
-        v.integer("run.iterations", it, 1, MAX_ITERATIONS) as u64
-    });
-    let seed = raw
+    let iterations = raw
         .run
-        .seed
+        .iterations
         .as_ref()
-        .map_or(DEFAULT_SEED, |s| v.integer("run.seed", s, 0, i64::MAX) as u64);
-    let discount = raw.run.discount.as_ref().map_or(Discount::GreenBook, |d| v.discount(d));
+        .map_or(DEFAULT_ITERATIONS, |it| {
+            v.integer("run.iterations", it, 1, MAX_ITERATIONS) as u64
+        });
+    let seed = raw.run.seed.as_ref().map_or(DEFAULT_SEED, |s| {
+        v.integer("run.seed", s, 0, i64::MAX) as u64
+    });
+    let discount = raw
+        .run
+        .discount
+        .as_ref()
+        .map_or(Discount::GreenBook, |d| v.discount(d));
     let baseline = v.baseline(&raw);
     let interventions = v.interventions(&raw.interventions, years);
     if !v.problems.is_empty() {
@@ -77,14 +93,17 @@ impl Validator<'_> {
 
     fn name(&mut self, raw: &RawScenario, path: &Path) -> String {
         let Some(name) = &raw.name else {
-            return path
-                .file_stem()
-                .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned());
+            return path.file_stem().map_or_else(
+                || "scenario".to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
         };
         let text = name.get_ref();
         let ok = !text.is_empty()
             && !text.starts_with('.')
-            && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
         if !ok {
             self.problem(
                 name.span(),
@@ -143,20 +162,34 @@ impl Validator<'_> {
             Ok((dist, source)) => self.params.add_scalar(field.to_string(), source, dist),
             Err(message) => {
                 self.problem(raw.span(), field, message);
-                self.params.add_scalar(field.to_string(), None, Dist::fixed(0.0))
+                self.params
+                    .add_scalar(field.to_string(), None, Dist::fixed(0.0))
             }
         }
     }
 
     /// A scalar parameter that may be left out, with its default.
-    fn scalar_or(&mut self, field: &str, raw: Option<&RawParam>, default: f64, domain: Domain) -> ScalarId {
+    fn scalar_or(
+        &mut self,
+        field: &str,
+        raw: Option<&RawParam>,
+        default: f64,
+        domain: Domain,
+    ) -> ScalarId {
         match raw {
             Some(raw) => self.scalar(field, raw, domain),
-            None => self.params.add_scalar(field.to_string(), None, Dist::fixed(default)),
+            None => self
+                .params
+                .add_scalar(field.to_string(), None, Dist::fixed(default)),
         }
     }
 
-    fn per_state(&mut self, prefix: &str, raw: &PerState<RawParam>, domain: Domain) -> [ScalarId; 4] {
+    fn per_state(
+        &mut self,
+        prefix: &str,
+        raw: &PerState<RawParam>,
+        domain: Domain,
+    ) -> [ScalarId; 4] {
         let raws = raw.as_array();
         std::array::from_fn(|s| self.scalar(&format!("{prefix}.{}", STATES[s]), raws[s], domain))
     }
@@ -183,11 +216,18 @@ impl Validator<'_> {
         };
         let pop = &raw.population;
         let families = self.per_state("population.families", &pop.families, counts);
-        let children_per_family = self.per_state("population.children_per_family", &pop.children_per_family, children);
-        let children_in_care = self.scalar("population.children_in_care", &pop.children_in_care, counts);
+        let children_per_family = self.per_state(
+            "population.children_per_family",
+            &pop.children_per_family,
+            children,
+        );
+        let children_in_care =
+            self.scalar("population.children_in_care", &pop.children_in_care, counts);
         let rows = raw.transitions.as_array();
-        let transitions = std::array::from_fn(|s| self.row(&format!("transitions.{}", STATES[s]), rows[s]));
-        let entry_rate = self.per_state("care.entry_rate", &raw.care.entry_rate, Domain::PROBABILITY);
+        let transitions =
+            std::array::from_fn(|s| self.row(&format!("transitions.{}", STATES[s]), rows[s]));
+        let entry_rate =
+            self.per_state("care.entry_rate", &raw.care.entry_rate, Domain::PROBABILITY);
         let exit_rate = self.scalar("care.exit_rate", &raw.care.exit_rate, Domain::PROBABILITY);
         let care_cost = self.scalar("care.cost", &raw.care.cost, Domain::NON_NEGATIVE);
         let uc = &raw.unit_costs;
@@ -200,8 +240,17 @@ impl Validator<'_> {
                 10.0,
                 nn,
             ),
-            chaotic_multiplier: self.scalar_or("unit_costs.chaotic_multiplier", uc.chaotic_multiplier.as_ref(), 7.0, nn),
-            thriving_multiplier: self.scalar("unit_costs.thriving_multiplier", &uc.thriving_multiplier, nn),
+            chaotic_multiplier: self.scalar_or(
+                "unit_costs.chaotic_multiplier",
+                uc.chaotic_multiplier.as_ref(),
+                7.0,
+                nn,
+            ),
+            thriving_multiplier: self.scalar(
+                "unit_costs.thriving_multiplier",
+                &uc.thriving_multiplier,
+                nn,
+            ),
         };
         Baseline {
             families,
@@ -221,12 +270,18 @@ impl Validator<'_> {
             .map(|raw| {
                 let name = raw.name.get_ref().trim().to_string();
                 if name.is_empty() {
-                    self.problem(raw.name.span(), "interventions.name", "an intervention needs a name, such as \"keep 1% out of care\"");
+                    self.problem(
+                        raw.name.span(),
+                        "interventions.name",
+                        "an intervention needs a name, such as \"keep 1% out of care\"",
+                    );
                 } else if seen.contains(&name) {
                     self.problem(
                         raw.name.span(),
                         "interventions.name",
-                        format!("two interventions are called \"{name}\": give each a different name"),
+                        format!(
+                            "two interventions are called \"{name}\": give each a different name"
+                        ),
                     );
                 }
                 seen.push(name.clone());
@@ -241,7 +296,10 @@ impl Validator<'_> {
         let nn = Domain::NON_NEGATIVE;
         let keep_out_of_care = raw.keep_out_of_care.as_ref().map(|k| KeepOutOfCare {
             share: self.scalar(&format!("{prefix}.keep_out_of_care.share"), &k.share, p),
-            home_cost: self.home_cost(&format!("{prefix}.keep_out_of_care.home_cost"), k.home_cost.as_ref()),
+            home_cost: self.home_cost(
+                &format!("{prefix}.keep_out_of_care.home_cost"),
+                k.home_cost.as_ref(),
+            ),
         });
         let care_entry_relative_risk = raw
             .care_entry_relative_risk
@@ -272,12 +330,22 @@ impl Validator<'_> {
                     },
                 ),
                 setup: self.scalar_or(&f("setup"), pc.setup.as_ref(), 0.0, nn),
-                running_per_year: self.scalar_or(&f("running_per_year"), pc.running_per_year.as_ref(), 0.0, nn),
+                running_per_year: self.scalar_or(
+                    &f("running_per_year"),
+                    pc.running_per_year.as_ref(),
+                    0.0,
+                    nn,
+                ),
                 years: pc
                     .years
                     .as_ref()
                     .map_or(years, |y| self.integer(&f("years"), y, 0, MAX_YEARS) as u32),
-                optimism_bias: self.scalar_or(&f("optimism_bias"), pc.optimism_bias.as_ref(), 0.0, nn),
+                optimism_bias: self.scalar_or(
+                    &f("optimism_bias"),
+                    pc.optimism_bias.as_ref(),
+                    0.0,
+                    nn,
+                ),
             }
         });
         Intervention {
@@ -292,7 +360,11 @@ impl Validator<'_> {
 
     fn home_cost(&mut self, field: &str, raw: Option<&RawParam>) -> HomeCost {
         let Some(raw) = raw else {
-            return HomeCost::Amount(self.params.add_scalar(field.to_string(), None, Dist::fixed(0.0)));
+            return HomeCost::Amount(self.params.add_scalar(
+                field.to_string(),
+                None,
+                Dist::fixed(0.0),
+            ));
         };
         if let Value::String(state) = raw.get_ref() {
             return match state_index(state) {
@@ -336,7 +408,11 @@ fn type_name(value: &Value) -> &'static str {
 }
 
 fn quoted_list(items: &[&str]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// ", did you mean `x`?" for the candidate nearest to `word`, or "" when none is close.
@@ -389,7 +465,9 @@ fn source_of(table: &Map<String, Value>) -> Result<Option<String>, String> {
 /// A scalar parameter: a number, or a table with `value` or a `distribution`.
 fn parse_scalar(value: &Value, domain: Domain) -> Result<(Dist, Option<String>), String> {
     let (spec, source) = match value {
-        Value::Integer(_) | Value::Float(_) => (Spec::Fixed(as_number(value).unwrap_or(f64::NAN)), None),
+        Value::Integer(_) | Value::Float(_) => {
+            (Spec::Fixed(as_number(value).unwrap_or(f64::NAN)), None)
+        }
         Value::Table(t) => (scalar_spec(t)?, source_of(t)?),
         Value::String(s) => {
             return Err(format!(
@@ -411,11 +489,24 @@ fn parse_scalar(value: &Value, domain: Domain) -> Result<(Dist, Option<String>),
 fn scalar_spec(t: &Map<String, Value>) -> Result<Spec, String> {
     let name = match t.get("distribution") {
         None => {
-            check_keys(t, &["value", "source"], "a fixed value (add `distribution` to make it uncertain)")?;
-            return Ok(Spec::Fixed(number(t, "value", "a parameter without `distribution`")?));
+            check_keys(
+                t,
+                &["value", "source"],
+                "a fixed value (add `distribution` to make it uncertain)",
+            )?;
+            return Ok(Spec::Fixed(number(
+                t,
+                "value",
+                "a parameter without `distribution`",
+            )?));
         }
         Some(Value::String(name)) => name.as_str(),
-        Some(other) => return Err(format!("`distribution` must be a name in quotes, not {}", type_name(other))),
+        Some(other) => {
+            return Err(format!(
+                "`distribution` must be a name in quotes, not {}",
+                type_name(other)
+            ));
+        }
     };
     let what = format!("a {name} distribution");
     let keys = |extra: &[&'static str]| {
@@ -427,7 +518,10 @@ fn scalar_spec(t: &Map<String, Value>) -> Result<Spec, String> {
     match name {
         "uniform" => {
             check_keys(t, &keys(&["min", "max"]), &what)?;
-            Ok(Spec::Uniform { min: n("min")?, max: n("max")? })
+            Ok(Spec::Uniform {
+                min: n("min")?,
+                max: n("max")?,
+            })
         }
         "triangular" | "pert" => {
             check_keys(t, &keys(&["min", "mode", "max"]), &what)?;
@@ -448,19 +542,41 @@ fn scalar_spec(t: &Map<String, Value>) -> Result<Spec, String> {
             })
         }
         "gamma" if t.contains_key("shape") || t.contains_key("scale") => {
-            check_keys(t, &keys(&["shape", "scale"]), &format!("{what} given by shape and scale"))?;
-            Ok(Spec::Gamma { shape: n("shape")?, scale: n("scale")? })
+            check_keys(
+                t,
+                &keys(&["shape", "scale"]),
+                &format!("{what} given by shape and scale"),
+            )?;
+            Ok(Spec::Gamma {
+                shape: n("shape")?,
+                scale: n("scale")?,
+            })
         }
         "gamma" => {
-            check_keys(t, &keys(&["mean", "sd"]), &format!("{what} (give mean and sd, or shape and scale)"))?;
+            check_keys(
+                t,
+                &keys(&["mean", "sd"]),
+                &format!("{what} (give mean and sd, or shape and scale)"),
+            )?;
             Dist::gamma_spec_from_moments(n("mean")?, n("sd")?).map_err(|e| e.to_string())
         }
         "beta" if t.contains_key("alpha") || t.contains_key("beta") => {
-            check_keys(t, &keys(&["alpha", "beta"]), &format!("{what} given by alpha and beta"))?;
-            Ok(Spec::Beta { alpha: n("alpha")?, beta: n("beta")? })
+            check_keys(
+                t,
+                &keys(&["alpha", "beta"]),
+                &format!("{what} given by alpha and beta"),
+            )?;
+            Ok(Spec::Beta {
+                alpha: n("alpha")?,
+                beta: n("beta")?,
+            })
         }
         "beta" => {
-            check_keys(t, &keys(&["mean", "sd"]), &format!("{what} (give mean and sd, or alpha and beta)"))?;
+            check_keys(
+                t,
+                &keys(&["mean", "sd"]),
+                &format!("{what} (give mean and sd, or alpha and beta)"),
+            )?;
             Dist::beta_spec_from_moments(n("mean")?, n("sd")?).map_err(|e| e.to_string())
         }
         other => Err(format!(
@@ -473,17 +589,27 @@ fn scalar_spec(t: &Map<String, Value>) -> Result<Spec, String> {
 
 fn number_list(value: &Value, key: &str) -> Result<Vec<f64>, String> {
     let Value::Array(items) = value else {
-        return Err(format!("`{key}` must be a list of four numbers, such as [0.7, 0.2, 0.1, 0.0]"));
+        return Err(format!(
+            "`{key}` must be a list of four numbers, such as [0.7, 0.2, 0.1, 0.0]"
+        ));
     };
     items
         .iter()
-        .map(|x| as_number(x).ok_or_else(|| format!("`{key}` must hold numbers only, but one entry is {}", type_name(x))))
+        .map(|x| {
+            as_number(x).ok_or_else(|| {
+                format!(
+                    "`{key}` must hold numbers only, but one entry is {}",
+                    type_name(x)
+                )
+            })
+        })
         .collect()
 }
 
 /// A transition row: a list of four probabilities, or a Dirichlet table.
 fn parse_row(value: &Value) -> Result<(RowDist, Option<String>), String> {
-    let explain = |e: crate::params::RowError| format!("{e} (entries in state order: {})", STATES.join(", "));
+    let explain =
+        |e: crate::params::RowError| format!("{e} (entries in state order: {})", STATES.join(", "));
     match value {
         Value::Array(_) => {
             let row = number_list(value, "the row")?;
@@ -497,7 +623,9 @@ fn parse_row(value: &Value) -> Result<(RowDist, Option<String>), String> {
             )?;
             let source = source_of(t)?;
             let row = match (t.get("value"), t.get("mean"), t.get("counts")) {
-                (Some(v), None, None) if !t.contains_key("concentration") => RowDist::fixed(&number_list(v, "value")?),
+                (Some(v), None, None) if !t.contains_key("concentration") => {
+                    RowDist::fixed(&number_list(v, "value")?)
+                }
                 (None, Some(m), None) => {
                     let c = number(t, "concentration", "a Dirichlet row given by its mean")?;
                     RowDist::from_mean(&number_list(m, "mean")?, c)
@@ -542,7 +670,12 @@ fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
 
 /// The words between backticks in a message, in order.
 fn backticked(message: &str) -> Vec<String> {
-    message.split('`').skip(1).step_by(2).map(str::to_string).collect()
+    message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 /// The dotted field at a span: the table header above it, the key of its line, and for
@@ -550,22 +683,34 @@ fn backticked(message: &str) -> Vec<String> {
 fn field_at(source: &str, span: &Range<usize>, message: &str) -> String {
     let start = span.start.min(source.len());
     let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
     let header = source[..line_end]
         .lines()
         .rev()
         .map(str::trim)
         .find(|l| l.starts_with('['))
-        .map(|l| l.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_string());
+        .map(|l| {
+            l.trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        });
     let line = &source[line_start..line_end];
     let mut parts: Vec<String> = header.into_iter().filter(|h| !h.is_empty()).collect();
+    let named = message.starts_with("unknown field") || message.starts_with("missing field");
     if let Some(eq) = line.find('=')
         && !line.trim_start().starts_with('[')
-        && line_start + eq < start
+        && (line_start + eq < start || !named)
     {
+        // The line's key: the field itself when the span points at it (a duplicate key), the
+        // enclosing key when the span lies in its value (an inline table).
         parts.push(line[..eq].trim().to_string());
     }
-    if message.starts_with("unknown field") || message.starts_with("missing field") {
+    if named {
         parts.extend(backticked(message).into_iter().take(1));
     }
     if parts.is_empty() {

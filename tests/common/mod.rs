@@ -8,12 +8,16 @@ use prevsim::scenario::Scenario;
 
 /// A test scenario file in tests/scenarios/.
 pub fn test_file(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/scenarios")
+        .join(name)
 }
 
 /// A shipped scenario file in scenarios/.
 pub fn shipped(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
 }
 
 pub fn load(path: &Path) -> Scenario {
@@ -21,11 +25,27 @@ pub fn load(path: &Path) -> Scenario {
 }
 
 pub fn run_fixed(s: &Scenario) -> RunResult {
-    engine::run(s, RunOptions { iterations: 1, seed: 0, fixed: true }, &|| {})
+    engine::run(
+        s,
+        RunOptions {
+            iterations: 1,
+            seed: 0,
+            fixed: true,
+        },
+        &|| {},
+    )
 }
 
 pub fn run_mc(s: &Scenario, iterations: u64, seed: u64) -> RunResult {
-    engine::run(s, RunOptions { iterations, seed, fixed: false }, &|| {})
+    engine::run(
+        s,
+        RunOptions {
+            iterations,
+            seed,
+            fixed: false,
+        },
+        &|| {},
+    )
 }
 
 /// Mean and standard error of the mean.
