@@ -284,3 +284,15 @@ fn arbitrary_text_never_panics() {
         }
     }
 }
+
+#[test]
+fn the_readme_example_scenario_is_valid() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("```toml\n").expect("README has a TOML example") + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let s = Scenario::parse(&readme[start..end], Path::new("README.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.name, "gm-family-ladder");
+    assert_eq!(s.interventions.len(), 1);
+}
