@@ -6,8 +6,7 @@
 //! of its (iteration, year, event). States are counts held in `f64`; sampled counts are whole
 //! numbers far below 2^53, so their sums are exact and families are conserved exactly.
 
-use rand_distr::{Binomial, Distribution};
-
+use super::binomial::binomial;
 use super::inputs::ArmInputs;
 use crate::rng::{self, Event, SETUP_YEAR};
 
@@ -79,8 +78,7 @@ impl Draws for Sampled {
             return n;
         }
         let mut stream = rng::stream(self.seed, self.iteration, year, event);
-        // n is a whole non-negative count and p lies in (0, 1), so `new` cannot fail.
-        Binomial::new(n as u64, p).map_or(0.0, |b| b.sample(&mut stream) as f64)
+        binomial(n as u64, p, &mut stream) as f64
     }
 
     fn count(&self, x: f64) -> f64 {

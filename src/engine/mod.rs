@@ -6,6 +6,7 @@
 //! on the seed and its position, so results do not depend on the number of threads.
 
 mod arm;
+pub mod binomial;
 mod inputs;
 mod metrics;
 
