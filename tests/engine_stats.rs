@@ -139,14 +139,7 @@ fn individual_level(arm: &ArmInputs, years: u32, rng: &mut Xoshiro256PlusPlus) -
 }
 
 fn count_engine(arm: &ArmInputs, years: u32, iteration: u64) -> Outcome {
-    let recs = simulate(
-        arm,
-        years,
-        &mut Sampled {
-            seed: 99,
-            iteration,
-        },
-    );
+    let recs = simulate(arm, years, &mut Sampled::new(99, iteration));
     let last = recs.last().unwrap();
     (
         last.children_in_care,
@@ -250,7 +243,7 @@ proptest! {
     #[test]
     fn families_are_conserved_in_every_cycle(arm in arb_arm(), seed in any::<u64>(), years in 1u32..30) {
         let total: f64 = arm.families.iter().sum();
-        let recs = simulate(&arm, years, &mut Sampled { seed, iteration: 0 });
+        let recs = simulate(&arm, years, &mut Sampled::new(seed, 0));
         prop_assert_eq!(recs.len(), years as usize);
         for r in &recs {
             prop_assert_eq!(r.families.iter().sum::<f64>(), total);

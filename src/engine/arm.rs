@@ -65,8 +65,16 @@ impl Draws for Expected {
 /// Monte Carlo: each (iteration, year, event) draws from its own stream.
 #[derive(Debug, Clone, Copy)]
 pub struct Sampled {
-    pub seed: u64,
-    pub iteration: u64,
+    key: u64,
+}
+
+impl Sampled {
+    /// The draws of one iteration of a run with this seed.
+    pub fn new(seed: u64, iteration: u64) -> Sampled {
+        Sampled {
+            key: rng::iteration_key(seed, iteration),
+        }
+    }
 }
 
 impl Draws for Sampled {
@@ -77,7 +85,7 @@ impl Draws for Sampled {
         if p >= 1.0 {
             return n;
         }
-        let mut stream = rng::stream(self.seed, self.iteration, year, event);
+        let mut stream = rng::event_stream(self.key, year, event);
         binomial(n as u64, p, &mut stream) as f64
     }
 
@@ -145,6 +153,10 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
             cost_in_care: looked_after * arm.care_cost,
             cost_kept_out: kept_out * arm.home_cost,
         });
+        if year + 1 == years {
+            // What happens during the last year only shapes the year after the horizon.
+            break;
+        }
         // 2. Exits from care, 3. entries into care.
         let exits = draws.binomial(in_care, arm.exit_rate, year, Event::CareExit);
         let entries: f64 = (0..4)
@@ -185,7 +197,7 @@ mod tests {
     #[test]
     fn sampled_families_are_conserved_every_year() {
         for iteration in 0..50 {
-            let mut draws = Sampled { seed: 9, iteration };
+            let mut draws = Sampled::new(9, iteration);
             for r in simulate(&arm(), 20, &mut draws) {
                 assert_eq!(r.families.iter().sum::<f64>(), 1000.0);
                 assert!(r.families.iter().all(|f| *f >= 0.0 && f.fract() == 0.0));

@@ -104,28 +104,36 @@ fn btrs<R: Rng + ?Sized>(n: u64, p: f64, rng: &mut R) -> u64 {
     let v_r = 0.92 - 4.2 / b;
     let r = p / q;
     let alpha = (2.83 + 5.1 / b) * spq;
-    let m = ((nf + 1.0) * p).floor();
+    // Truncating casts are floors here: both values are checked to be non-negative.
+    let m = ((nf + 1.0) * p) as u64 as f64;
+    // The part of the exact test that depends only on the mode, computed at most once.
+    let mut at_mode: Option<f64> = None;
     loop {
         let u = uniform(rng) - 0.5;
         let v = uniform(rng);
         let us = 0.5 - u.abs();
-        let k = ((2.0 * a / us + b) * u + c).floor();
-        if k < 0.0 || k > nf {
+        let t = (2.0 * a / us + b) * u + c;
+        if !(0.0..nf + 1.0).contains(&t) {
             continue;
         }
+        let k = t as u64;
         if us >= 0.07 && v <= v_r {
-            return k as u64;
+            return k;
         }
+        let kf = k as f64;
+        let mode_term = *at_mode.get_or_insert_with(|| {
+            (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
+                + stirling_tail(m)
+                + stirling_tail(nf - m)
+        });
         let v = (v * alpha / (a / (us * us) + b)).ln();
-        let bound = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
-            + (nf + 1.0) * ((nf - m + 1.0) / (nf - k + 1.0)).ln()
-            + (k + 0.5) * (r * (nf - k + 1.0) / (k + 1.0)).ln()
-            + stirling_tail(m)
-            + stirling_tail(nf - m)
-            - stirling_tail(k)
-            - stirling_tail(nf - k);
+        let bound = mode_term
+            + (nf + 1.0) * ((nf - m + 1.0) / (nf - kf + 1.0)).ln()
+            + (kf + 0.5) * (r * (nf - kf + 1.0) / (kf + 1.0)).ln()
+            - stirling_tail(kf)
+            - stirling_tail(nf - kf);
         if v <= bound {
-            return k as u64;
+            return k;
         }
     }
 }

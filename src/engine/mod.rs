@@ -102,10 +102,7 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: &(dyn Fn() + Sync
                 let mut stream =
                     rng::stream(options.seed, iteration, SETUP_YEAR, Event::Parameters);
                 let values = scenario.params.draw(&mut stream);
-                let mut draws = Sampled {
-                    seed: options.seed,
-                    iteration,
-                };
+                let mut draws = Sampled::new(options.seed, iteration);
                 let result = run_iteration(scenario, values, &mut draws);
                 progress();
                 result
