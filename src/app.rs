@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use prevsim::money::{gbp, percent};
-use prevsim::pipeline::{self, Finished, Overrides};
+use prevsim::pipeline::{self, FileCheck, Finished, Invocation, Overrides};
 use prevsim::scenario::Scenario;
 
 /// Iterations below which no progress bar is shown.
@@ -24,6 +24,8 @@ pub fn run(
         files
     };
     let scenarios = pipeline::load_all(&files)?;
+    pipeline::check_memory(&scenarios, overrides)?;
+    stop_cleanly_on_ctrl_c();
     let total: u64 = scenarios
         .iter()
         .map(|s| {
@@ -36,7 +38,7 @@ pub fn run(
         .sum();
     let bar = progress_bar(total);
     let tick = || bar.inc(1);
-    let results = pipeline::run_all(scenarios, overrides, out, &tick);
+    let results = pipeline::run_all(scenarios, overrides, out, &invocation(), &tick);
     bar.finish_and_clear();
     let mut failures = 0;
     for result in results {
@@ -74,6 +76,66 @@ pub fn validate(files: &[PathBuf]) -> Result<()> {
         bail!("{bad} of {} scenario file(s) are invalid", files.len());
     }
     Ok(())
+}
+
+pub fn verify(folders: &[PathBuf]) -> Result<()> {
+    let mut failed = 0;
+    for folder in folders {
+        let v = pipeline::verify(folder, &|| {})?;
+        let m = &v.manifest;
+        println!(
+            "{}: scenario {} (sha256 {}), seed {}, {}, written {} by prevsim {}",
+            folder.display(),
+            m.scenario,
+            &m.scenario_sha256[..12.min(m.scenario_sha256.len())],
+            m.seed,
+            if m.fixed {
+                "fixed base case".to_string()
+            } else {
+                format!("{} iterations", m.iterations)
+            },
+            m.created_utc,
+            m.prevsim_version
+        );
+        for (file, check) in &v.checks {
+            let status = match check {
+                FileCheck::Identical => "identical",
+                FileCheck::EditedOnDisk => "CHANGED since the run wrote it",
+                FileCheck::Missing => "MISSING",
+                FileCheck::NotReproduced => "NOT REPRODUCED: re-running gives different content",
+            };
+            println!("  {file}: {status}");
+        }
+        if v.ok() {
+            println!("  verified: re-running the scenario reproduces every file exactly");
+        } else {
+            failed += 1;
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} result folder(s) could not be verified");
+    }
+    Ok(())
+}
+
+fn invocation() -> Invocation {
+    Invocation {
+        command_line: std::env::args().collect(),
+        unix_time: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    }
+}
+
+/// Ctrl-C ends the run at once: results are swapped into place atomically, so whatever had not
+/// been written is simply not there, and every earlier result folder is complete.
+fn stop_cleanly_on_ctrl_c() {
+    let _ = ctrlc::set_handler(|| {
+        eprintln!(
+            "\nInterrupted. Scenarios that had not finished wrote nothing; earlier results are unchanged."
+        );
+        std::process::exit(130);
+    });
 }
 
 fn progress_bar(total: u64) -> ProgressBar {

@@ -53,6 +53,14 @@ Files are replaced only once the whole run has succeeded.")]
         #[arg(long, default_value = "scenarios")]
         scenarios: PathBuf,
     },
+    /// Re-run a result folder from its manifest and confirm every file is identical
+    #[command(after_help = "Example:
+  prevsim verify output/agma-keep-1pct-out-of-care")]
+    Verify {
+        /// Result folders (OUT/<scenario name>)
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+    },
     /// Check scenario files without running them
     #[command(after_help = "Example:
   prevsim validate scenarios/*.toml")]

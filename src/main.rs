@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             &scenarios,
         ),
         Command::Validate { files } => app::validate(&files),
+        Command::Verify { folders } => app::verify(&folders),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -34,6 +34,18 @@ pub fn gbp(x: f64) -> String {
     format!("{sign}£{digits}{unit}")
 }
 
+/// A size in bytes for a person: 1.5 GB, 240 MB.
+pub fn bytes(n: u64) -> String {
+    let n = n as f64;
+    if n >= 1e9 {
+        format!("{:.1} GB", n / 1e9)
+    } else if n >= 1e6 {
+        format!("{:.0} MB", n / 1e6)
+    } else {
+        format!("{:.0} kB", n / 1e3)
+    }
+}
+
 /// A ratio such as a benefit-cost ratio: two decimals.
 pub fn ratio(x: f64) -> String {
     if x.is_finite() {

@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::engine::{self, RunOptions, RunResult};
+use crate::export::manifest::{MANIFEST, Manifest, SCENARIO_COPY, utc_timestamp};
 use crate::export::{self, ExportError, writer};
+use crate::money::bytes;
 use crate::report::{self, Report, YearlyBand};
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::{Scenario, ScenarioError, sha256_hex};
 
 /// Why a run could not complete.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +41,14 @@ pub enum PipelineError {
         #[source]
         source: ExportError,
     },
+    #[error(
+        "these runs would need about {} of memory to hold their results, but only {} is available; run fewer iterations (--iterations) or fewer scenarios at once",
+        bytes(*.needed),
+        bytes(*.available)
+    )]
+    TooBig { needed: u64, available: u64 },
+    #[error("cannot use the manifest {path}: {message}")]
+    Manifest { path: PathBuf, message: String },
     #[error("cannot write results to {path}: {source}")]
     Write {
         path: PathBuf,
@@ -121,7 +131,77 @@ pub fn options_for(scenario: &Scenario, overrides: Overrides) -> RunOptions {
     }
 }
 
-/// Runs one scenario and writes its results to `out/<name>/`.
+/// How the run was asked for, for the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Invocation {
+    /// The command line, word by word.
+    pub command_line: Vec<String>,
+    /// When the run started, in seconds since 1970 (UTC).
+    pub unix_time: u64,
+}
+
+/// A scenario's results and every file of its result folder but the manifest.
+#[derive(Debug, Clone)]
+pub struct Produced {
+    pub scenario: Scenario,
+    pub run: RunResult,
+    pub report: Report,
+    pub bands: Vec<YearlyBand>,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Runs a scenario and renders its result files in memory.
+///
+/// # Errors
+/// An export failure (not expected: every format writes to memory).
+pub fn produce(
+    scenario: Scenario,
+    options: RunOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Produced, PipelineError> {
+    let run = engine::run(&scenario, options, progress);
+    let report = report::summarise(&scenario, &run);
+    let bands = report::yearly_bands(&scenario, &run);
+    let mut files = export::all_files(&scenario, &run, &report, &bands).map_err(|source| {
+        PipelineError::Export {
+            scenario: scenario.name.clone(),
+            source,
+        }
+    })?;
+    files.push((
+        SCENARIO_COPY.to_string(),
+        scenario.source_text.clone().into_bytes(),
+    ));
+    Ok(Produced {
+        scenario,
+        run,
+        report,
+        bands,
+        files,
+    })
+}
+
+fn manifest_for(produced: &Produced, options: RunOptions, invocation: &Invocation) -> Manifest {
+    let s = &produced.scenario;
+    Manifest {
+        prevsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: s.name.clone(),
+        scenario_file: s.path.display().to_string(),
+        scenario_sha256: s.sha256.clone(),
+        seed: options.seed,
+        iterations: options.iterations,
+        fixed: options.fixed,
+        command_line: invocation.command_line.clone(),
+        created_utc: utc_timestamp(invocation.unix_time),
+        files: produced
+            .files
+            .iter()
+            .map(|(name, bytes)| (name.clone(), sha256_hex(bytes)))
+            .collect(),
+    }
+}
+
+/// Runs one scenario and writes its results, with their manifest, to `out/<name>/`.
 ///
 /// # Errors
 /// Exporting or writing fails; the previous results in the folder are then left as they were.
@@ -129,28 +209,29 @@ pub fn run_one(
     scenario: Scenario,
     overrides: Overrides,
     out: &Path,
+    invocation: &Invocation,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Finished, PipelineError> {
     let options = options_for(&scenario, overrides);
-    let run = engine::run(&scenario, options, progress);
-    let report = report::summarise(&scenario, &run);
-    let bands = report::yearly_bands(&scenario, &run);
-    let files = export::all_files(&scenario, &run, &report, &bands).map_err(|source| {
-        PipelineError::Export {
-            scenario: scenario.name.clone(),
-            source,
-        }
-    })?;
-    let folder = out.join(&scenario.name);
-    writer::write_atomically(&folder, &files).map_err(|source| PipelineError::Write {
+    let mut produced = produce(scenario, options, progress)?;
+    let manifest = manifest_for(&produced, options, invocation);
+    let mut manifest_bytes =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| PipelineError::Export {
+            scenario: produced.scenario.name.clone(),
+            source: e.into(),
+        })?;
+    manifest_bytes.push(b'\n');
+    produced.files.push((MANIFEST.to_string(), manifest_bytes));
+    let folder = out.join(&produced.scenario.name);
+    writer::write_atomically(&folder, &produced.files).map_err(|source| PipelineError::Write {
         path: folder.clone(),
         source,
     })?;
     Ok(Finished {
-        scenario,
-        run,
-        report,
-        bands,
+        scenario: produced.scenario,
+        run: produced.run,
+        report: produced.report,
+        bands: produced.bands,
         folder,
     })
 }
@@ -160,10 +241,127 @@ pub fn run_all(
     scenarios: Vec<Scenario>,
     overrides: Overrides,
     out: &Path,
+    invocation: &Invocation,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Result<Finished, PipelineError>> {
     scenarios
         .into_par_iter()
-        .map(|s| run_one(s, overrides, out, progress))
+        .map(|s| run_one(s, overrides, out, invocation, progress))
         .collect()
+}
+
+/// Bytes of memory a run keeps: every iteration's yearly records, programme costs and draws.
+pub fn memory_needed(scenario: &Scenario, options: RunOptions) -> u64 {
+    let iterations = if options.fixed { 1 } else { options.iterations };
+    let years = u64::from(scenario.years);
+    let arms = 1 + scenario.interventions.len() as u64;
+    let record = std::mem::size_of::<engine::YearRecord>() as u64;
+    let per_iteration = years * arms * record
+        + years * (arms - 1) * 8
+        + scenario.params.parameters().len() as u64 * 4 * 8
+        + 256;
+    iterations.saturating_mul(per_iteration)
+}
+
+/// Memory the system says is available, where it says (Linux); `None` elsewhere.
+pub fn memory_available() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Refuses, before anything runs, a set of runs that would not fit in memory.
+///
+/// # Errors
+/// The runs need more than 80% of the available memory.
+pub fn check_memory(scenarios: &[Scenario], overrides: Overrides) -> Result<(), PipelineError> {
+    let Some(available) = memory_available() else {
+        return Ok(());
+    };
+    let needed: u64 = scenarios
+        .iter()
+        .map(|s| memory_needed(s, options_for(s, overrides)))
+        .sum();
+    if needed > available / 10 * 8 {
+        return Err(PipelineError::TooBig { needed, available });
+    }
+    Ok(())
+}
+
+/// What `verify` found for one file of a result folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileCheck {
+    /// On disk and on re-running, identical to the manifest.
+    Identical,
+    /// The file on disk is not the one the run wrote.
+    EditedOnDisk,
+    /// The file listed in the manifest is gone.
+    Missing,
+    /// Re-running the scenario gives different content.
+    NotReproduced,
+}
+
+/// The outcome of `verify`, file by file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verification {
+    pub folder: PathBuf,
+    pub manifest: Manifest,
+    pub checks: Vec<(String, FileCheck)>,
+}
+
+impl Verification {
+    /// True when every file is identical.
+    pub fn ok(&self) -> bool {
+        self.checks.iter().all(|(_, c)| *c == FileCheck::Identical)
+    }
+}
+
+/// Re-runs a result folder's scenario from its manifest and compares every file.
+///
+/// # Errors
+/// The manifest or the scenario copy cannot be read or parsed.
+pub fn verify(folder: &Path, progress: &(dyn Fn() + Sync)) -> Result<Verification, PipelineError> {
+    let bad = |message: String| PipelineError::Manifest {
+        path: folder.join(MANIFEST),
+        message,
+    };
+    let text = std::fs::read_to_string(folder.join(MANIFEST)).map_err(|e| bad(e.to_string()))?;
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let copy = std::fs::read_to_string(folder.join(SCENARIO_COPY))
+        .map_err(|e| bad(format!("{SCENARIO_COPY}: {e}")))?;
+    let scenario = Scenario::parse(&copy, Path::new(&manifest.scenario_file))
+        .map_err(|e| PipelineError::Invalid(vec![e]))?;
+    let options = RunOptions {
+        iterations: manifest.iterations,
+        seed: manifest.seed,
+        fixed: manifest.fixed,
+    };
+    let rerun = produce(scenario, options, progress)?;
+    let checks = manifest
+        .files
+        .iter()
+        .map(|(name, hash)| {
+            let on_disk = std::fs::read(folder.join(name))
+                .ok()
+                .map(|b| sha256_hex(&b));
+            let again = rerun
+                .files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, b)| sha256_hex(b));
+            let check = match on_disk {
+                None => FileCheck::Missing,
+                Some(h) if h != *hash => FileCheck::EditedOnDisk,
+                Some(_) if again.as_deref() != Some(hash.as_str()) => FileCheck::NotReproduced,
+                Some(_) => FileCheck::Identical,
+            };
+            (name.clone(), check)
+        })
+        .collect();
+    Ok(Verification {
+        folder: folder.to_path_buf(),
+        manifest,
+        checks,
+    })
 }

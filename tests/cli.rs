@@ -193,3 +193,53 @@ fn missing_file_is_a_clear_error() {
         String::from_utf8_lossy(&o.stderr).contains("cannot read scenario file no/such/file.toml")
     );
 }
+
+#[test]
+fn verify_passes_on_a_fresh_run_and_fails_clearly_after_an_edit() {
+    let out = tempfile::tempdir().unwrap();
+    assert!(run_into(out.path(), &["-n", "200"], None).status.success());
+    let folder = out.path().join("uncertain");
+    let o = prevsim(&["verify", folder.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("verified"));
+
+    let csv = folder.join("yearly.csv");
+    let edited =
+        fs::read_to_string(&csv)
+            .unwrap()
+            .replacen("children_in_care", "children_in_kare", 1);
+    fs::write(&csv, edited).unwrap();
+    let o = prevsim(&["verify", folder.to_str().unwrap()], None);
+    assert!(!o.status.success());
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("yearly.csv: CHANGED"), "{stdout}");
+    assert!(stdout.contains("summary.json: identical"), "{stdout}");
+}
+
+#[test]
+fn a_run_too_big_for_memory_is_refused_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.toml");
+    let text = fs::read_to_string(common::test_file("uncertain.toml"))
+        .unwrap()
+        .replace("years = 6", "years = 200");
+    fs::write(&path, text).unwrap();
+    let o = prevsim(
+        &[
+            "run",
+            path.to_str().unwrap(),
+            "-n",
+            "10000000",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("of memory") && stderr.contains("--iterations"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("huge").exists());
+}

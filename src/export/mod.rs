@@ -6,8 +6,10 @@
 //! | `iterations.csv` | one row per iteration and intervention: every uncertain parameter's draw and every metric |
 //! | `yearly.csv` | per year, arm and measure: mean, sd, P5, P25, P50, P75, P95 across iterations |
 //! | `summary.md` | a table to paste into a report |
+//! | `scenario.toml`, `manifest.json` | the audit trail: see [`manifest`] |
 
 mod csv_files;
+pub mod manifest;
 mod markdown;
 pub mod writer;
 

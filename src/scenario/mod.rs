@@ -89,6 +89,8 @@ pub struct Scenario {
     pub path: PathBuf,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
+    /// The file's text, copied into each result folder for the audit trail.
+    pub source_text: String,
     pub years: u32,
     pub iterations: u64,
     pub seed: u64,
@@ -123,6 +125,7 @@ impl Scenario {
                 problems,
             })?;
         scenario.sha256 = sha256_hex(source.as_bytes());
+        scenario.source_text = source.to_string();
         Ok(scenario)
     }
 

@@ -64,6 +64,7 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         description: raw.description,
         path: path.to_path_buf(),
         sha256: String::new(),
+        source_text: String::new(),
         years,
         iterations,
         seed,
