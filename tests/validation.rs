@@ -226,24 +226,347 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "care.exit_rate",
         "missing field `exit_rate`",
     ),
+    (
+        "negative families",
+        "families = { chaotic = 100,",
+        "families = { chaotic = -100,",
+        11,
+        "population.families.chaotic",
+        "between 0 and 1000000000",
+    ),
+    (
+        "more than 10^9 families",
+        "families = { chaotic = 100,",
+        "families = { chaotic = 2e9,",
+        11,
+        "population.families.chaotic",
+        "between 0 and 1000000000",
+    ),
+    (
+        "absurd children per family",
+        "children_per_family = { chaotic = 2,",
+        "children_per_family = { chaotic = 50,",
+        12,
+        "population.children_per_family.chaotic",
+        "between 0 and 20",
+    ),
+    (
+        "zero iterations",
+        "iterations = 400",
+        "iterations = 0",
+        6,
+        "run.iterations",
+        "from 1 to 10000000",
+    ),
+    (
+        "negative seed",
+        "seed = 7",
+        "seed = -7",
+        7,
+        "run.seed",
+        "from 0",
+    ),
+    (
+        "negative discount rate",
+        "discount = 0.10",
+        "discount = -0.1",
+        8,
+        "run.discount",
+        "yearly rate from 0 to 1",
+    ),
+    (
+        "discount rate above 1",
+        "discount = 0.10",
+        "discount = 3.5",
+        8,
+        "run.discount",
+        "3.5% is 0.035",
+    ),
+    (
+        "entry rate above 1",
+        "entry_rate = { chaotic = 0.1,",
+        "entry_rate = { chaotic = 1.1,",
+        22,
+        "care.entry_rate.chaotic",
+        "between 0 and 1",
+    ),
+    (
+        "true/false for a number",
+        "cost = 50_000",
+        "cost = true",
+        24,
+        "care.cost",
+        "true/false",
+    ),
+    (
+        "triangular mode outside",
+        "cost = 50_000",
+        "cost = { distribution = \"triangular\", min = 1, mode = 5, max = 3 }",
+        24,
+        "care.cost",
+        "mode (5) must lie between",
+    ),
+    (
+        "pert min above max",
+        "cost = 50_000",
+        "cost = { distribution = \"pert\", min = 9, mode = 5, max = 3 }",
+        24,
+        "care.cost",
+        "min (9) must be less than max (3)",
+    ),
+    (
+        "lognormal negative mean",
+        "cost = 50_000",
+        "cost = { distribution = \"lognormal\", mean = -5, sd = 1 }",
+        24,
+        "care.cost",
+        "mean must be greater than 0",
+    ),
+    (
+        "gamma negative shape",
+        "cost = 50_000",
+        "cost = { distribution = \"gamma\", shape = -2, scale = 1 }",
+        24,
+        "care.cost",
+        "shape must be greater than 0",
+    ),
+    (
+        "beta zero alpha",
+        "exit_rate = 0.5",
+        "exit_rate = { distribution = \"beta\", alpha = 0, beta = 2 }",
+        23,
+        "care.exit_rate",
+        "alpha must be greater than 0",
+    ),
+    (
+        "beta mean outside (0, 1)",
+        "exit_rate = 0.5",
+        "exit_rate = { distribution = \"beta\", mean = 1.2, sd = 0.1 }",
+        23,
+        "care.exit_rate",
+        "mean must lie in (0, 1)",
+    ),
+    (
+        "missing distribution parameter",
+        "cost = 50_000",
+        "cost = { distribution = \"uniform\", min = 1 }",
+        24,
+        "care.cost",
+        "needs `max`",
+    ),
+    (
+        "distribution name not text",
+        "cost = 50_000",
+        "cost = { distribution = 3, min = 1, max = 2 }",
+        24,
+        "care.cost",
+        "name in quotes",
+    ),
+    (
+        "source not text",
+        "cost = 50_000",
+        "cost = { value = 50_000, source = 3 }",
+        24,
+        "care.cost",
+        "`source` must be text",
+    ),
+    (
+        "table without value",
+        "cost = 50_000",
+        "cost = { source = \"assumption\" }",
+        24,
+        "care.cost",
+        "needs `value`",
+    ),
+    (
+        "row with a negative entry",
+        "chaotic       = [0.5, 0.5, 0.0, 0.0]",
+        "chaotic       = [1.5, -0.5, 0.0, 0.0]",
+        16,
+        "transitions.chaotic",
+        "entry 0 (1.5)",
+    ),
+    (
+        "Dirichlet without concentration",
+        "chaotic       = [0.5, 0.5, 0.0, 0.0]",
+        "chaotic       = { mean = [0.5, 0.5, 0.0, 0.0] }",
+        16,
+        "transitions.chaotic",
+        "needs `concentration`",
+    ),
+    (
+        "Dirichlet concentration zero",
+        "chaotic       = [0.5, 0.5, 0.0, 0.0]",
+        "chaotic       = { mean = [0.5, 0.5, 0.0, 0.0], concentration = 0 }",
+        16,
+        "transitions.chaotic",
+        "concentration must be",
+    ),
+    (
+        "Dirichlet counts all zero",
+        "chaotic       = [0.5, 0.5, 0.0, 0.0]",
+        "chaotic       = { counts = [0, 0, 0, 0] }",
+        16,
+        "transitions.chaotic",
+        "counts sum to 0",
+    ),
+    (
+        "row given twice",
+        "chaotic       = [0.5, 0.5, 0.0, 0.0]",
+        "chaotic       = { value = [0.5, 0.5, 0.0, 0.0], counts = [1, 1, 0, 0] }",
+        16,
+        "transitions.chaotic",
+        "exactly one of",
+    ),
+    (
+        "row as text",
+        "chaotic       = [0.5, 0.5, 0.0, 0.0]",
+        "chaotic       = \"0.5, 0.5, 0, 0\"",
+        16,
+        "transitions.chaotic",
+        "list of four probabilities",
+    ),
+    (
+        "negative relative risk",
+        "shift_up = { chaotic = 0.2 }",
+        "shift_up = { chaotic = 0.2 }\ncare_entry_relative_risk = -1",
+        34,
+        "interventions[shift, divert and pay].care_entry_relative_risk",
+        "at least 0",
+    ),
+    (
+        "shift share above 1",
+        "shift_up = { chaotic = 0.2 }",
+        "shift_up = { chaotic = 1.2 }",
+        33,
+        "interventions[shift, divert and pay].shift_up.chaotic",
+        "between 0 and 1",
+    ),
+    (
+        "keep-out share above 1",
+        "share = 0.2",
+        "share = 20",
+        32,
+        "interventions[shift, divert and pay].keep_out_of_care.share",
+        "between 0 and 1",
+    ),
+    (
+        "negative programme years",
+        "years = 1,",
+        "years = -1,",
+        34,
+        "interventions[shift, divert and pay].programme_cost.years",
+        "from 0 to 200",
+    ),
+    (
+        "negative optimism bias",
+        "optimism_bias = 0.5",
+        "optimism_bias = -0.5",
+        34,
+        "interventions[shift, divert and pay].programme_cost.optimism_bias",
+        "at least 0",
+    ),
+    (
+        "misspelt section",
+        "[unit_costs]",
+        "[unit_cost]",
+        26,
+        "unit_cost",
+        "did you mean `unit_costs`",
+    ),
+    (
+        "misspelt programme key",
+        "setup = 100_000",
+        "set_up = 100_000",
+        34,
+        "interventions.programme_cost.set_up",
+        "did you mean `setup`",
+    ),
+    (
+        "empty intervention name",
+        "name = \"shift, divert and pay\"",
+        "name = \" \"",
+        31,
+        "interventions.name",
+        "needs a name",
+    ),
+    (
+        "missing required multiplier",
+        "thriving_multiplier = 0.5\n",
+        "",
+        26,
+        "unit_costs.thriving_multiplier",
+        "missing field `thriving_multiplier`",
+    ),
+    (
+        "fractional horizon",
+        "years = 2",
+        "years = 2.5",
+        5,
+        "run.years",
+        "invalid type",
+    ),
+    // Found by tests/fuzz.rs: a key-less line once gave a problem with an empty field name.
+    (
+        "line with no key",
+        "seed = 7",
+        "= 7",
+        7,
+        "run",
+        "unquoted keys cannot be empty",
+    ),
+    (
+        "implausibly large cost",
+        "cost = 50_000",
+        "cost = 5e12",
+        24,
+        "care.cost",
+        "implausibly large",
+    ),
+    (
+        "intervention name not text",
+        "name = \"shift, divert and pay\"",
+        "name = 3",
+        31,
+        "interventions.name",
+        "invalid type",
+    ),
 ];
 
 #[test]
 fn each_kind_of_bad_input_names_line_field_and_fix() {
-    for (what, from, to, line, field, words) in CASES {
-        let found = problems(from, to);
-        let p = found
-            .iter()
-            .find(|p| p.field == *field)
-            .unwrap_or_else(|| panic!("{what}: no problem for `{field}` in {found:#?}"));
-        assert_eq!(p.line, *line, "{what}: {p:?}");
-        assert!(p.column >= 1);
-        assert!(
-            p.message.contains(words),
-            "{what}: message `{}` lacks `{words}`",
-            p.message
-        );
+    assert!(
+        CASES.len() >= 40,
+        "the table covers at least 40 distinct bad scenarios"
+    );
+    let mut failures = Vec::new();
+    for case in CASES {
+        if let Err(e) = std::panic::catch_unwind(|| check_case(case)) {
+            failures.push(e.downcast_ref::<String>().cloned().unwrap_or_default());
+        }
     }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
+}
+
+fn check_case(&(what, from, to, line, field, words): &(&str, &str, &str, usize, &str, &str)) {
+    let found = problems(from, to);
+    let p = found
+        .iter()
+        .find(|p| p.field == field)
+        .unwrap_or_else(|| panic!("{what}: no problem for `{field}` in {found:#?}"));
+    assert_eq!(p.line, line, "{what}: {p:?}");
+    assert!(p.column >= 1);
+    assert!(
+        p.message.contains(words),
+        "{what}: message `{}` lacks `{words}`",
+        p.message
+    );
 }
 
 #[test]

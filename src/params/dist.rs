@@ -14,19 +14,34 @@ use statrs::distribution::{ContinuousCDF, Normal};
 pub struct Domain {
     pub lower: f64,
     pub upper: f64,
+    /// Largest plausible mean: beyond it the figure is refused as absurd (a typo, wrong units).
+    pub sane_mean_max: f64,
 }
 
 impl Domain {
     /// A probability or a share: [0, 1].
-    pub const PROBABILITY: Domain = Domain {
-        lower: 0.0,
-        upper: 1.0,
-    };
-    /// A count, a cost, a multiplier, a relative risk: [0, inf).
-    pub const NON_NEGATIVE: Domain = Domain {
-        lower: 0.0,
-        upper: f64::INFINITY,
-    };
+    pub const PROBABILITY: Domain = Domain::range(0.0, 1.0);
+    /// Anything non-negative, with no plausibility limit.
+    pub const NON_NEGATIVE: Domain = Domain::amount(f64::INFINITY);
+
+    /// Values from `lower` to `upper`.
+    pub const fn range(lower: f64, upper: f64) -> Domain {
+        Domain {
+            lower,
+            upper,
+            sane_mean_max: upper,
+        }
+    }
+
+    /// A non-negative amount (a cost, a multiplier) whose mean must not exceed `sane_mean_max`;
+    /// its distribution may still have a long upper tail (log-normal, gamma).
+    pub const fn amount(sane_mean_max: f64) -> Domain {
+        Domain {
+            lower: 0.0,
+            upper: f64::INFINITY,
+            sane_mean_max,
+        }
+    }
 
     pub fn contains(&self, x: f64) -> bool {
         x >= self.lower && x <= self.upper
@@ -56,6 +71,8 @@ pub enum DistError {
         "a beta distribution with mean {mean} and sd {sd} is impossible: the mean must lie in (0, 1) and sd^2 must be below mean x (1 - mean) = {limit}"
     )]
     BetaMoments { mean: f64, sd: f64, limit: f64 },
+    #[error("{mean} is implausibly large here (more than {max}): check the figure and its units")]
+    Implausible { mean: f64, max: f64 },
     #[error("the value {value} is out of range: this parameter must be {allowed}")]
     ValueOutside { value: f64, allowed: String },
     #[error(
@@ -256,6 +273,12 @@ impl Dist {
             return Err(DistError::OutsideDomain {
                 support: dist.describe_support(),
                 allowed: domain.describe(),
+            });
+        }
+        if dist.mean() > domain.sane_mean_max {
+            return Err(DistError::Implausible {
+                mean: dist.mean(),
+                max: domain.sane_mean_max,
             });
         }
         Ok(dist)

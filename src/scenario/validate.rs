@@ -16,6 +16,21 @@ use crate::model::{
 };
 use crate::params::{Dist, Domain, ParamSet, RowDist, RowId, ScalarId, Spec};
 
+/// A count of families or children in care.
+const COUNT: Domain = Domain::range(0.0, MAX_COUNT);
+/// Mean children per family.
+const CHILDREN: Domain = Domain::range(0.0, 20.0);
+/// A cost per child or per family a year: a mean above £1bn is a typo or the wrong units.
+const MONEY: Domain = Domain::amount(1e9);
+/// A programme's set-up or yearly running cost.
+const PROGRAMME_MONEY: Domain = Domain::amount(1e12);
+/// A cost multiplier of the ladder.
+const MULTIPLIER: Domain = Domain::amount(1e4);
+/// A relative risk.
+const RELATIVE_RISK: Domain = Domain::amount(100.0);
+/// An optimism bias uplift (1 = +100%).
+const UPLIFT: Domain = Domain::amount(10.0);
+
 /// The distribution names a scalar parameter table may give.
 const DISTRIBUTIONS: [&str; 7] = [
     "uniform",
@@ -207,50 +222,41 @@ impl Validator<'_> {
     }
 
     fn baseline(&mut self, raw: &RawScenario) -> Baseline {
-        let counts = Domain {
-            lower: 0.0,
-            upper: MAX_COUNT,
-        };
-        let children = Domain {
-            lower: 0.0,
-            upper: 20.0,
-        };
         let pop = &raw.population;
-        let families = self.per_state("population.families", &pop.families, counts);
+        let families = self.per_state("population.families", &pop.families, COUNT);
         let children_per_family = self.per_state(
             "population.children_per_family",
             &pop.children_per_family,
-            children,
+            CHILDREN,
         );
         let children_in_care =
-            self.scalar("population.children_in_care", &pop.children_in_care, counts);
+            self.scalar("population.children_in_care", &pop.children_in_care, COUNT);
         let rows = raw.transitions.as_array();
         let transitions =
             std::array::from_fn(|s| self.row(&format!("transitions.{}", STATES[s]), rows[s]));
         let entry_rate =
             self.per_state("care.entry_rate", &raw.care.entry_rate, Domain::PROBABILITY);
         let exit_rate = self.scalar("care.exit_rate", &raw.care.exit_rate, Domain::PROBABILITY);
-        let care_cost = self.scalar("care.cost", &raw.care.cost, Domain::NON_NEGATIVE);
+        let care_cost = self.scalar("care.cost", &raw.care.cost, MONEY);
         let uc = &raw.unit_costs;
-        let nn = Domain::NON_NEGATIVE;
         let unit_costs = UnitCosts {
-            coping: self.scalar("unit_costs.coping", &uc.coping, nn),
+            coping: self.scalar("unit_costs.coping", &uc.coping, MONEY),
             barely_coping_multiplier: self.scalar_or(
                 "unit_costs.barely_coping_multiplier",
                 uc.barely_coping_multiplier.as_ref(),
                 10.0,
-                nn,
+                MULTIPLIER,
             ),
             chaotic_multiplier: self.scalar_or(
                 "unit_costs.chaotic_multiplier",
                 uc.chaotic_multiplier.as_ref(),
                 7.0,
-                nn,
+                MULTIPLIER,
             ),
             thriving_multiplier: self.scalar(
                 "unit_costs.thriving_multiplier",
                 &uc.thriving_multiplier,
-                nn,
+                MULTIPLIER,
             ),
         };
         Baseline {
@@ -294,7 +300,6 @@ impl Validator<'_> {
     fn intervention(&mut self, raw: &RawIntervention, name: String, years: u32) -> Intervention {
         let prefix = format!("interventions[{name}]");
         let p = Domain::PROBABILITY;
-        let nn = Domain::NON_NEGATIVE;
         let keep_out_of_care = raw.keep_out_of_care.as_ref().map(|k| KeepOutOfCare {
             share: self.scalar(&format!("{prefix}.keep_out_of_care.share"), &k.share, p),
             home_cost: self.home_cost(
@@ -302,10 +307,13 @@ impl Validator<'_> {
                 k.home_cost.as_ref(),
             ),
         });
-        let care_entry_relative_risk = raw
-            .care_entry_relative_risk
-            .as_ref()
-            .map(|r| self.scalar(&format!("{prefix}.care_entry_relative_risk"), r, nn));
+        let care_entry_relative_risk = raw.care_entry_relative_risk.as_ref().map(|r| {
+            self.scalar(
+                &format!("{prefix}.care_entry_relative_risk"),
+                r,
+                RELATIVE_RISK,
+            )
+        });
         let shift_up = match &raw.shift_up {
             None => [None; 3],
             Some(s) => {
@@ -320,22 +328,19 @@ impl Validator<'_> {
         let programme_cost = raw.programme_cost.as_ref().map(|pc| {
             let f = |key: &str| format!("{prefix}.programme_cost.{key}");
             ProgrammeCost {
-                per_family: self.scalar_or(&f("per_family"), pc.per_family.as_ref(), 0.0, nn),
+                per_family: self.scalar_or(&f("per_family"), pc.per_family.as_ref(), 0.0, MONEY),
                 families_per_year: self.scalar_or(
                     &f("families_per_year"),
                     pc.families_per_year.as_ref(),
                     0.0,
-                    Domain {
-                        lower: 0.0,
-                        upper: MAX_COUNT,
-                    },
+                    COUNT,
                 ),
-                setup: self.scalar_or(&f("setup"), pc.setup.as_ref(), 0.0, nn),
+                setup: self.scalar_or(&f("setup"), pc.setup.as_ref(), 0.0, PROGRAMME_MONEY),
                 running_per_year: self.scalar_or(
                     &f("running_per_year"),
                     pc.running_per_year.as_ref(),
                     0.0,
-                    nn,
+                    PROGRAMME_MONEY,
                 ),
                 years: pc
                     .years
@@ -345,7 +350,7 @@ impl Validator<'_> {
                     &f("optimism_bias"),
                     pc.optimism_bias.as_ref(),
                     0.0,
-                    nn,
+                    UPLIFT,
                 ),
             }
         });
@@ -384,7 +389,7 @@ impl Validator<'_> {
                 }
             };
         }
-        HomeCost::Amount(self.scalar(field, raw, Domain::NON_NEGATIVE))
+        HomeCost::Amount(self.scalar(field, raw, MONEY))
     }
 }
 
@@ -711,9 +716,13 @@ fn field_at(source: &str, span: &Range<usize>, message: &str) -> String {
         // enclosing key when the span lies in its value (an inline table).
         parts.push(line[..eq].trim().to_string());
     }
-    if named {
+    // An unknown table is reported at its own header, which already names it in full.
+    let at_unknown_header =
+        line.trim_start().starts_with('[') && message.starts_with("unknown field");
+    if named && !at_unknown_header {
         parts.extend(backticked(message).into_iter().take(1));
     }
+    parts.retain(|p| !p.is_empty());
     if parts.is_empty() {
         "(top level)".to_string()
     } else {
