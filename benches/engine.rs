@@ -71,6 +71,10 @@ impl Draws for Recorder {
     fn count(&self, x: f64) -> f64 {
         x.round()
     }
+
+    fn whole(&self) -> bool {
+        true
+    }
 }
 
 fn bench(c: &mut Criterion) {

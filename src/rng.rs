@@ -37,6 +37,10 @@ pub enum Event {
     CareEntry(usize),
     /// Families moving from state `from`: the conditional binomial for destination `to`.
     Transition { from: usize, to: usize },
+    /// Children entering care from the programme cohort reached in year `cohort`.
+    CohortEntry { cohort: u32, state: usize },
+    /// Families of the programme cohort reached in year `cohort` moving from `from` to `to`.
+    CohortTransition { cohort: u32, from: usize, to: usize },
 }
 
 impl Event {
@@ -48,6 +52,10 @@ impl Event {
             Event::CareExit => 10,
             Event::CareEntry(s) => 11 + s as u32,
             Event::Transition { from, to } => 20 + 4 * from as u32 + to as u32,
+            Event::CohortEntry { cohort, state } => 1_000 + 4 * cohort + state as u32,
+            Event::CohortTransition { cohort, from, to } => {
+                10_000 + 16 * cohort + 4 * from as u32 + to as u32
+            }
         }
     }
 }
@@ -109,6 +117,19 @@ mod tests {
             codes.push(Event::CareEntry(s).code());
             for t in 0..4 {
                 codes.push(Event::Transition { from: s, to: t }.code());
+                for cohort in 0..200 {
+                    codes.push(
+                        Event::CohortTransition {
+                            cohort,
+                            from: s,
+                            to: t,
+                        }
+                        .code(),
+                    );
+                }
+            }
+            for cohort in 0..200 {
+                codes.push(Event::CohortEntry { cohort, state: s }.code());
             }
         }
         let n = codes.len();

@@ -81,6 +81,7 @@ fn small_arm() -> ArmInputs {
         keep_out_share: 0.0,
         home_cost: 0.0,
         shift_up: [0.0; 3],
+        programme: None,
     }
 }
 
@@ -233,6 +234,7 @@ fn arb_arm() -> impl Strategy<Value = ArmInputs> {
             keep_out_share: keep,
             home_cost: 0.0,
             shift_up: shift,
+            programme: None,
         })
 }
 

@@ -7,7 +7,7 @@
 //! numbers far below 2^53, so their sums are exact and families are conserved exactly.
 
 use super::binomial::binomial;
-use super::inputs::ArmInputs;
+use super::inputs::{ArmInputs, Programme, Reach};
 use crate::rng::{self, Event, SETUP_YEAR};
 
 /// The state of an arm at the start of one year, and what that year cost.
@@ -15,10 +15,14 @@ use crate::rng::{self, Event, SETUP_YEAR};
 pub struct YearRecord {
     /// Children looked after this year (after any kept out of care).
     pub children_in_care: f64,
-    /// Families in each state.
+    /// Families in each state (treated and untreated).
     pub families: [f64; 4],
-    /// Cost of services for children living at home this year, undiscounted.
-    pub cost_at_home: f64,
+    /// Families ever reached by the programme, in any state.
+    pub families_treated: f64,
+    /// Families the programme reached at the start of this year.
+    pub families_reached: f64,
+    /// Cost of services for children living at home, by their family's state, undiscounted.
+    pub cost_at_home: [f64; 4],
     /// Cost of the looked-after children this year, undiscounted.
     pub cost_in_care: f64,
     /// Cost at home of the children kept out of care this year, undiscounted.
@@ -28,14 +32,16 @@ pub struct YearRecord {
 impl YearRecord {
     /// Cost of services this year, undiscounted (programme cost not included).
     pub fn cost(&self) -> f64 {
-        self.cost_at_home + self.cost_in_care + self.cost_kept_out
+        self.cost_at_home.iter().sum::<f64>() + self.cost_in_care + self.cost_kept_out
     }
 
     /// Services saved this year against `baseline`, component by component (so identical
     /// components cancel exactly).
     pub fn saving_against(&self, baseline: &YearRecord) -> f64 {
-        (baseline.cost_at_home - self.cost_at_home)
-            + (baseline.cost_in_care - self.cost_in_care)
+        let home: f64 = (0..4)
+            .map(|s| baseline.cost_at_home[s] - self.cost_at_home[s])
+            .sum();
+        home + (baseline.cost_in_care - self.cost_in_care)
             + (baseline.cost_kept_out - self.cost_kept_out)
     }
 }
@@ -46,6 +52,8 @@ pub trait Draws {
     fn binomial(&mut self, n: f64, p: f64, year: u32, event: Event) -> f64;
     /// A count from an expected amount (children from families x mean children).
     fn count(&self, x: f64) -> f64;
+    /// True when counts are whole numbers (Monte Carlo), false for expected values.
+    fn whole(&self) -> bool;
 }
 
 /// Fixed mode: every draw is its expectation.
@@ -59,6 +67,10 @@ impl Draws for Expected {
 
     fn count(&self, x: f64) -> f64 {
         x
+    }
+
+    fn whole(&self) -> bool {
+        false
     }
 }
 
@@ -92,6 +104,10 @@ impl Draws for Sampled {
     fn count(&self, x: f64) -> f64 {
         x.round()
     }
+
+    fn whole(&self) -> bool {
+        true
+    }
 }
 
 /// Families after the one-off shift up the ladder, all moves taken from the starting counts.
@@ -113,6 +129,7 @@ fn transition<D: Draws>(
     p: &[[f64; 4]; 4],
     year: u32,
     draws: &mut D,
+    event: impl Fn(usize, usize) -> Event,
 ) -> [f64; 4] {
     let mut next = [0.0; 4];
     for (from, row) in p.iter().enumerate() {
@@ -124,7 +141,7 @@ fn transition<D: Draws>(
             } else {
                 0.0
             };
-            let moved = draws.binomial(remaining, q, year, Event::Transition { from, to });
+            let moved = draws.binomial(remaining, q, year, event(from, to));
             next[to] += moved;
             remaining -= moved;
             rest -= row[to];
@@ -134,22 +151,107 @@ fn transition<D: Draws>(
     next
 }
 
+/// Splits `total` across states in proportion to `weights`; whole numbers (largest remainder,
+/// ties to the worse state) when `whole`.
+fn allocate(total: f64, weights: &[f64; 4], whole: bool) -> [f64; 4] {
+    let sum: f64 = weights.iter().sum();
+    if sum.is_nan() || sum <= 0.0 || total <= 0.0 {
+        return [0.0; 4];
+    }
+    let exact = weights.map(|w| total * w / sum);
+    if !whole {
+        return exact;
+    }
+    let mut out = exact.map(f64::floor);
+    let mut left = total - out.iter().sum::<f64>();
+    let mut order = [0, 1, 2, 3];
+    order.sort_by(|&a, &b| {
+        (exact[b] - out[b])
+            .total_cmp(&(exact[a] - out[a]))
+            .then(a.cmp(&b))
+    });
+    for s in order {
+        if left < 0.5 {
+            break;
+        }
+        if weights[s] > 0.0 && out[s] + 1.0 <= weights[s] {
+            out[s] += 1.0;
+            left -= 1.0;
+        }
+    }
+    out
+}
+
+/// Families the programme reaches this year, by state, taken from the untreated ones.
+fn reach<D: Draws>(programme: &Programme, untreated: &[f64; 4], draws: &D) -> [f64; 4] {
+    let pool: [f64; 4] = std::array::from_fn(|s| {
+        if programme.targets[s] {
+            untreated[s]
+        } else {
+            0.0
+        }
+    });
+    let available: f64 = pool.iter().sum();
+    let demand = match programme.reach {
+        Reach::Families(n) => n,
+        Reach::Share(x) => x * available,
+    };
+    let mut total = demand.min(programme.capacity).min(available).max(0.0);
+    if draws.whole() {
+        total = total.floor();
+    }
+    allocate(total, &pool, draws.whole())
+}
+
+/// One group of families with its own rates: the untreated, or one cohort of the programme.
+struct Group<'a> {
+    families: [f64; 4],
+    entry_rate: [f64; 4],
+    rows: [[f64; 4]; 4],
+    entry_event: &'a dyn Fn(usize) -> Event,
+    transition_event: &'a dyn Fn(usize, usize) -> Event,
+}
+
 /// Runs one arm for `years` cycles and returns each year's record.
 pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<YearRecord> {
     let start = arm.families.map(|f| draws.count(f));
-    let mut families = shift_up(start, &arm.shift_up, draws);
+    let mut untreated = shift_up(start, &arm.shift_up, draws);
+    // cohorts[c]: families reached in year c, by state now.
+    let mut cohorts: Vec<[f64; 4]> = Vec::new();
     let mut in_care = draws.count(arm.children_in_care);
     let mut records = Vec::with_capacity(years as usize);
     for year in 0..years {
+        // 0. The programme reaches new families at the start of the year.
+        let reached = match &arm.programme {
+            Some(p) if year < p.years => {
+                let r = reach(p, &untreated, draws);
+                for s in 0..4 {
+                    untreated[s] -= r[s];
+                }
+                cohorts.push(r);
+                r.iter().sum()
+            }
+            _ => 0.0,
+        };
+        let families: [f64; 4] =
+            std::array::from_fn(|s| untreated[s] + cohorts.iter().map(|c| c[s]).sum::<f64>());
         // 1. Costs on the stocks at the start of the year.
-        let children: [f64; 4] =
-            std::array::from_fn(|s| draws.count(families[s] * arm.children_per_family[s]));
+        let child_count = |f: &[f64; 4]| -> [f64; 4] {
+            std::array::from_fn(|s| draws.count(f[s] * arm.children_per_family[s]))
+        };
+        let untreated_children = child_count(&untreated);
+        let cohort_children: Vec<[f64; 4]> = cohorts.iter().map(child_count).collect();
+        let children: [f64; 4] = std::array::from_fn(|s| {
+            untreated_children[s] + cohort_children.iter().map(|c| c[s]).sum::<f64>()
+        });
         let kept_out = draws.count(in_care * arm.keep_out_share);
         let looked_after = in_care - kept_out;
         records.push(YearRecord {
             children_in_care: looked_after,
             families,
-            cost_at_home: (0..4).map(|s| children[s] * arm.unit_cost[s]).sum(),
+            families_treated: cohorts.iter().flatten().sum(),
+            families_reached: reached,
+            cost_at_home: std::array::from_fn(|s| children[s] * arm.unit_cost[s]),
             cost_in_care: looked_after * arm.care_cost,
             cost_kept_out: kept_out * arm.home_cost,
         });
@@ -157,16 +259,70 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
             // What happens during the last year only shapes the year after the horizon.
             break;
         }
-        // 2. Exits from care, 3. entries into care.
+        // 2. Exits from care.
         let exits = draws.binomial(in_care, arm.exit_rate, year, Event::CareExit);
-        let entries: f64 = (0..4)
-            .map(|s| draws.binomial(children[s], arm.entry_rate[s], year, Event::CareEntry(s)))
-            .sum();
+        // 3. Entries into care and 4. family transitions, group by group.
+        let mut entries = 0.0;
+        let untreated_group = Group {
+            families: untreated,
+            entry_rate: arm.entry_rate,
+            rows: arm.transitions,
+            entry_event: &Event::CareEntry,
+            transition_event: &|from, to| Event::Transition { from, to },
+        };
+        let (e, next) = step(&untreated_group, &untreated_children, year, draws);
+        entries += e;
+        untreated = next;
+        if let Some(p) = &arm.programme {
+            for (c, cohort) in cohorts.iter_mut().enumerate() {
+                let strength = p.strength(year - c as u32);
+                let cohort_id = c as u32;
+                let group = Group {
+                    families: *cohort,
+                    entry_rate: arm
+                        .entry_rate
+                        .map(|r| (r * p.effective(p.entry_rr, strength)).min(1.0)),
+                    rows: p.rows(&arm.transitions, strength),
+                    entry_event: &|s| Event::CohortEntry {
+                        cohort: cohort_id,
+                        state: s,
+                    },
+                    transition_event: &|from, to| Event::CohortTransition {
+                        cohort: cohort_id,
+                        from,
+                        to,
+                    },
+                };
+                let (e, next) = step(&group, &cohort_children[c], year, draws);
+                entries += e;
+                *cohort = next;
+            }
+        }
         in_care = in_care - exits + entries;
-        // 4. Family transitions.
-        families = transition(&families, &arm.transitions, year, draws);
     }
     records
+}
+
+/// One group's entries into care (its return's first part) and its families a year later.
+fn step<D: Draws>(group: &Group, children: &[f64; 4], year: u32, draws: &mut D) -> (f64, [f64; 4]) {
+    let entries = (0..4)
+        .map(|s| {
+            draws.binomial(
+                children[s],
+                group.entry_rate[s],
+                year,
+                (group.entry_event)(s),
+            )
+        })
+        .sum();
+    let next = transition(
+        &group.families,
+        &group.rows,
+        year,
+        draws,
+        group.transition_event,
+    );
+    (entries, next)
 }
 
 #[cfg(test)]
@@ -191,6 +347,7 @@ mod tests {
             keep_out_share: 0.0,
             home_cost: 0.0,
             shift_up: [0.0; 3],
+            programme: None,
         }
     }
 

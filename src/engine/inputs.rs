@@ -22,6 +22,81 @@ pub struct ArmInputs {
     pub home_cost: f64,
     /// One-off share of families moving up one state from chaotic, barely coping, coping.
     pub shift_up: [f64; 3],
+    /// A programme that reaches families and changes their transitions and care entry.
+    pub programme: Option<Programme>,
+}
+
+/// How many families a programme tries to reach each year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reach {
+    /// A number of families a year.
+    Families(f64),
+    /// A share of the untreated families in the target states each year.
+    Share(f64),
+}
+
+/// A targeted programme's reach and effect, as plain numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Programme {
+    /// Which states' families it works with.
+    pub targets: [bool; 4],
+    pub reach: Reach,
+    /// Most families it can take on in a year.
+    pub capacity: f64,
+    /// Years (from year 0) in which it reaches new families.
+    pub years: u32,
+    /// Relative risk on each move up the ladder, on each move down, and on care entry.
+    pub up_rr: f64,
+    pub down_rr: f64,
+    pub entry_rr: f64,
+    /// Years the full effect lasts after a family is reached.
+    pub effect_years: u32,
+    /// Share of the remaining effect lost each year after that.
+    pub drop_off: f64,
+}
+
+impl Programme {
+    /// Share of the full effect left `age` years after a family was reached: 1 for the first
+    /// `effect_years` years, then `(1 - drop_off)` less each year.
+    pub fn strength(&self, age: u32) -> f64 {
+        if age < self.effect_years {
+            1.0
+        } else {
+            (1.0 - self.drop_off).powi((age - self.effect_years + 1) as i32)
+        }
+    }
+
+    /// A relative risk weakened to the given strength: 1 + strength x (rr - 1).
+    pub fn effective(&self, rr: f64, strength: f64) -> f64 {
+        1.0 + strength * (rr - 1.0)
+    }
+
+    /// The transition matrix of reached families: moves up scaled by the up relative risk,
+    /// moves down by the down one, staying absorbing the difference. A drawn row whose moves
+    /// would exceed 1 is scaled back to moves summing to 1 (validation refuses scenarios where
+    /// that happens at the mean rows).
+    pub fn rows(&self, base: &[[f64; 4]; 4], strength: f64) -> [[f64; 4]; 4] {
+        let up = self.effective(self.up_rr, strength);
+        let down = self.effective(self.down_rr, strength);
+        std::array::from_fn(|s| treated_row(&base[s], s, up, down))
+    }
+}
+
+/// One row with moves up multiplied by `up` and moves down by `down`.
+pub fn treated_row(row: &[f64; 4], from: usize, up: f64, down: f64) -> [f64; 4] {
+    let mut out: [f64; 4] = std::array::from_fn(|to| match to.cmp(&from) {
+        std::cmp::Ordering::Greater => row[to] * up,
+        std::cmp::Ordering::Less => row[to] * down,
+        std::cmp::Ordering::Equal => 0.0,
+    });
+    let moves: f64 = out.iter().sum();
+    if moves > 1.0 {
+        out = out.map(|x| x / moves);
+        out[from] = 0.0;
+    } else {
+        out[from] = 1.0 - moves;
+    }
+    out
 }
 
 impl ArmInputs {
@@ -45,6 +120,7 @@ impl ArmInputs {
             keep_out_share: 0.0,
             home_cost: 0.0,
             shift_up: [0.0; 3],
+            programme: None,
         }
     }
 

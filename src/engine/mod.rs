@@ -11,7 +11,7 @@ mod inputs;
 mod metrics;
 
 pub use arm::{Draws, Expected, Sampled, YearRecord, simulate};
-pub use inputs::{ArmInputs, programme_costs};
+pub use inputs::{ArmInputs, Programme, Reach, programme_costs, treated_row};
 pub use metrics::{METRIC_NAMES, Metrics};
 
 use rayon::prelude::*;
