@@ -75,6 +75,10 @@ impl Draws for Recorder {
     fn whole(&self) -> bool {
         true
     }
+
+    fn split(&mut self, k: f64, sizes: &[f64], year: u32, event: Event) -> Vec<f64> {
+        self.1.split(k, sizes, year, event)
+    }
 }
 
 fn bench(c: &mut Criterion) {

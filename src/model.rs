@@ -64,6 +64,64 @@ pub struct ProgrammeCost {
     pub years: u32,
     /// Green Book optimism bias: a proportional uplift on every programme cost.
     pub optimism_bias: ScalarId,
+    /// The agency that pays for the programme (an index into [`Agencies::names`]).
+    pub funded_by: Option<usize>,
+}
+
+/// How many families a programme takes on each year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ReachSpec {
+    /// A number of families a year.
+    Families(ScalarId),
+    /// A share of the untreated families in the target states each year.
+    Share(ScalarId),
+}
+
+/// A targeted programme (MODEL.md sections 4-5): whom it reaches and what it changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgrammeSpec {
+    /// Which family states it works with.
+    pub targets: [bool; 4],
+    pub reach: ReachSpec,
+    /// Most families it can take on in a year; `None` for no limit.
+    pub capacity: Option<ScalarId>,
+    /// Years (from year 0) in which it takes on new families.
+    pub years: u32,
+    /// Relative risk on a reached family's moves up the ladder.
+    pub up_relative_risk: ScalarId,
+    /// Relative risk on a reached family's moves down the ladder.
+    pub down_relative_risk: ScalarId,
+    /// Relative risk on care entry for the children of a reached family.
+    pub care_entry_relative_risk: ScalarId,
+    /// Years the full effect lasts after a family is reached (a draw is rounded to whole years).
+    pub effect_years: ScalarId,
+    /// Share of the remaining effect lost each year after that.
+    pub drop_off: ScalarId,
+}
+
+/// Who pays for each unit cost (the Total Place case for pooled budgets).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agencies {
+    pub names: Vec<String>,
+    /// `home[s][a]`: agency `a`'s share of the cost of a child at home in a family of state `s`.
+    pub home: [Vec<f64>; 4],
+    /// Each agency's share of the cost of a looked-after child.
+    pub care: Vec<f64>,
+    /// Each agency's share of the cost at home of a child kept out of care when that cost is an
+    /// amount (when it is a state's unit cost, that state's shares apply).
+    pub kept_out: Vec<f64>,
+}
+
+impl Agencies {
+    /// One agency paying for everything: how totals are computed when a scenario names none.
+    pub fn single() -> Agencies {
+        Agencies {
+            names: vec!["all services".to_string()],
+            home: std::array::from_fn(|_| vec![1.0]),
+            care: vec![1.0],
+            kept_out: vec![1.0],
+        }
+    }
 }
 
 /// The baseline plus levers.
@@ -76,5 +134,7 @@ pub struct Intervention {
     pub care_entry_relative_risk: Option<ScalarId>,
     /// One-off share of families in chaotic, barely coping and coping moving up one state.
     pub shift_up: [Option<ScalarId>; 3],
+    /// A targeted programme that changes reached families' transitions and care entry.
+    pub programme: Option<ProgrammeSpec>,
     pub programme_cost: Option<ProgrammeCost>,
 }

@@ -37,10 +37,16 @@ pub enum Event {
     CareEntry(usize),
     /// Families moving from state `from`: the conditional binomial for destination `to`.
     Transition { from: usize, to: usize },
-    /// Children entering care from the programme cohort reached in year `cohort`.
-    CohortEntry { cohort: u32, state: usize },
-    /// Families of the programme cohort reached in year `cohort` moving from `from` to `to`.
-    CohortTransition { cohort: u32, from: usize, to: usize },
+    /// How the candidates for care entry from a state split across groups of families (the
+    /// untreated and each programme cohort).
+    EntrySplit(usize),
+    /// How the candidates for the move `from` -> `to` split across groups of families.
+    TransitionSplit { from: usize, to: usize },
+    /// Thinning of one group's candidates for care entry (group 0: untreated; c + 1: the
+    /// programme cohort reached in year c).
+    GroupEntry { group: u32, state: usize },
+    /// Thinning of one group's candidates for the move `from` -> `to`.
+    GroupTransition { group: u32, from: usize, to: usize },
 }
 
 impl Event {
@@ -52,9 +58,11 @@ impl Event {
             Event::CareExit => 10,
             Event::CareEntry(s) => 11 + s as u32,
             Event::Transition { from, to } => 20 + 4 * from as u32 + to as u32,
-            Event::CohortEntry { cohort, state } => 1_000 + 4 * cohort + state as u32,
-            Event::CohortTransition { cohort, from, to } => {
-                10_000 + 16 * cohort + 4 * from as u32 + to as u32
+            Event::EntrySplit(s) => 40 + s as u32,
+            Event::TransitionSplit { from, to } => 50 + 4 * from as u32 + to as u32,
+            Event::GroupEntry { group, state } => 1_000 + 4 * group + state as u32,
+            Event::GroupTransition { group, from, to } => {
+                10_000 + 16 * group + 4 * from as u32 + to as u32
             }
         }
     }
@@ -117,10 +125,11 @@ mod tests {
             codes.push(Event::CareEntry(s).code());
             for t in 0..4 {
                 codes.push(Event::Transition { from: s, to: t }.code());
-                for cohort in 0..200 {
+                codes.push(Event::TransitionSplit { from: s, to: t }.code());
+                for group in 0..=200 {
                     codes.push(
-                        Event::CohortTransition {
-                            cohort,
+                        Event::GroupTransition {
+                            group,
                             from: s,
                             to: t,
                         }
@@ -128,8 +137,9 @@ mod tests {
                     );
                 }
             }
-            for cohort in 0..200 {
-                codes.push(Event::CohortEntry { cohort, state: s }.code());
+            codes.push(Event::EntrySplit(s).code());
+            for group in 0..=200 {
+                codes.push(Event::GroupEntry { group, state: s }.code());
             }
         }
         let n = codes.len();

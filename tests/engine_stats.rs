@@ -14,7 +14,7 @@ use prevsim::engine::{ArmInputs, Sampled, simulate};
 #[test]
 fn monte_carlo_mean_is_within_4_standard_errors_of_fixed_mode() {
     let s = load(&test_file("linear.toml"));
-    let fixed = run_fixed(&s).iterations[0].interventions[0].metrics;
+    let fixed = run_fixed(&s).iterations[0].interventions[0].metrics.clone();
     let run = run_mc(&s, 2000, 17);
     for name in [
         "baseline_cost_pv",

@@ -6,6 +6,8 @@
 //! of its (iteration, year, event). States are counts held in `f64`; sampled counts are whole
 //! numbers far below 2^53, so their sums are exact and families are conserved exactly.
 
+use rand_distr::{Distribution, Hypergeometric};
+
 use super::binomial::binomial;
 use super::inputs::{ArmInputs, Programme, Reach};
 use crate::rng::{self, Event, SETUP_YEAR};
@@ -54,6 +56,9 @@ pub trait Draws {
     fn count(&self, x: f64) -> f64;
     /// True when counts are whole numbers (Monte Carlo), false for expected values.
     fn whole(&self) -> bool;
+    /// `k` members drawn without replacement from groups of these sizes: how many from each
+    /// (a multivariate hypergeometric draw).
+    fn split(&mut self, k: f64, sizes: &[f64], year: u32, event: Event) -> Vec<f64>;
 }
 
 /// Fixed mode: every draw is its expectation.
@@ -71,6 +76,14 @@ impl Draws for Expected {
 
     fn whole(&self) -> bool {
         false
+    }
+
+    fn split(&mut self, k: f64, sizes: &[f64], _year: u32, _event: Event) -> Vec<f64> {
+        let n: f64 = sizes.iter().sum();
+        if n <= 0.0 {
+            return vec![0.0; sizes.len()];
+        }
+        sizes.iter().map(|size| k * size / n).collect()
     }
 }
 
@@ -108,6 +121,31 @@ impl Draws for Sampled {
     fn whole(&self) -> bool {
         true
     }
+
+    fn split(&mut self, k: f64, sizes: &[f64], year: u32, event: Event) -> Vec<f64> {
+        let mut stream = rng::event_stream(self.key, year, event);
+        let mut population: u64 = sizes.iter().map(|s| *s as u64).sum();
+        let mut left = (k as u64).min(population);
+        let mut out = vec![0.0; sizes.len()];
+        for (g, size) in sizes.iter().enumerate() {
+            let size = *size as u64;
+            let taken = if left == 0 || size == 0 {
+                0
+            } else if size == population || g + 1 == sizes.len() {
+                left
+            } else {
+                match Hypergeometric::new(population, size, left) {
+                    Ok(h) => h.sample(&mut stream),
+                    // Not reachable: size <= population and left <= population.
+                    Err(_) => left.min(size),
+                }
+            };
+            out[g] = taken as f64;
+            left -= taken;
+            population -= size;
+        }
+        out
+    }
 }
 
 /// Families after the one-off shift up the ladder, all moves taken from the starting counts.
@@ -123,59 +161,31 @@ fn shift_up<D: Draws>(families: [f64; 4], shares: &[f64; 3], draws: &mut D) -> [
     out
 }
 
-/// Moves every state's families with one multinomial draw, as conditional binomials.
-fn transition<D: Draws>(
-    families: &[f64; 4],
-    p: &[[f64; 4]; 4],
-    year: u32,
-    draws: &mut D,
-    event: impl Fn(usize, usize) -> Event,
-) -> [f64; 4] {
-    let mut next = [0.0; 4];
-    for (from, row) in p.iter().enumerate() {
-        let mut remaining = families[from];
-        let mut rest = 1.0;
-        for to in 0..3 {
-            let q = if rest > 0.0 {
-                (row[to] / rest).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let moved = draws.binomial(remaining, q, year, event(from, to));
-            next[to] += moved;
-            remaining -= moved;
-            rest -= row[to];
-        }
-        next[3] += remaining;
-    }
-    next
-}
-
-/// Splits `total` across states in proportion to `weights`; whole numbers (largest remainder,
-/// ties to the worse state) when `whole`.
-fn allocate(total: f64, weights: &[f64; 4], whole: bool) -> [f64; 4] {
+/// Splits `total` in proportion to `weights`; whole numbers by largest remainder (ties to the
+/// earlier entry) when `whole`. With `capped`, no entry gets more than its weight.
+fn apportion(total: f64, weights: &[f64], whole: bool, capped: bool) -> Vec<f64> {
     let sum: f64 = weights.iter().sum();
     if sum.is_nan() || sum <= 0.0 || total <= 0.0 {
-        return [0.0; 4];
+        return vec![0.0; weights.len()];
     }
-    let exact = weights.map(|w| total * w / sum);
+    let exact: Vec<f64> = weights.iter().map(|w| total * w / sum).collect();
     if !whole {
         return exact;
     }
-    let mut out = exact.map(f64::floor);
+    let mut out: Vec<f64> = exact.iter().map(|x| x.floor()).collect();
     let mut left = total - out.iter().sum::<f64>();
-    let mut order = [0, 1, 2, 3];
+    let mut order: Vec<usize> = (0..weights.len()).collect();
     order.sort_by(|&a, &b| {
         (exact[b] - out[b])
             .total_cmp(&(exact[a] - out[a]))
             .then(a.cmp(&b))
     });
-    for s in order {
+    for g in order {
         if left < 0.5 {
             break;
         }
-        if weights[s] > 0.0 && out[s] + 1.0 <= weights[s] {
-            out[s] += 1.0;
+        if weights[g] > 0.0 && (!capped || out[g] + 1.0 <= weights[g]) {
+            out[g] += 1.0;
             left -= 1.0;
         }
     }
@@ -200,56 +210,118 @@ fn reach<D: Draws>(programme: &Programme, untreated: &[f64; 4], draws: &D) -> [f
     if draws.whole() {
         total = total.floor();
     }
-    allocate(total, &pool, draws.whole())
+    let split = apportion(total, &pool, draws.whole(), true);
+    std::array::from_fn(|s| split[s])
 }
 
-/// One group of families with its own rates: the untreated, or one cohort of the programme.
-struct Group<'a> {
+/// Families that move together with their own rates: the untreated (group 0) and each cohort
+/// the programme reached (group c + 1 for the cohort of year c).
+#[derive(Debug, Clone)]
+struct Group {
     families: [f64; 4],
     entry_rate: [f64; 4],
     rows: [[f64; 4]; 4],
-    entry_event: &'a dyn Fn(usize) -> Event,
-    transition_event: &'a dyn Fn(usize, usize) -> Event,
+}
+
+/// Successes among families (or children) in several groups, each with its own probability,
+/// drawn so that groups with equal probabilities behave exactly like one group.
+///
+/// Every member is first a candidate with the highest probability `p_hi`: the number of
+/// candidates is one binomial of the whole `total` from the `candidates` stream, the same draw
+/// an arm with a single group makes. The candidates are a uniformly random subset, so they
+/// split across groups by a multivariate hypergeometric draw; each group then keeps its
+/// candidates with probability `p_g / p_hi` (thinning). Each member thus succeeds with its own
+/// group's probability, independently; and when every group has the same probability nothing
+/// is thinned, so a programme without effect reproduces the baseline draw for draw.
+///
+/// Returns the successes per group and in total (the total is the candidate draw itself when
+/// nothing is thinned, so it is exact).
+#[allow(clippy::too_many_arguments)]
+fn coupled<D: Draws>(
+    sizes: &[f64],
+    probs: &[f64],
+    total: f64,
+    year: u32,
+    draws: &mut D,
+    candidates: Event,
+    split: Event,
+    thin: impl Fn(u32) -> Event,
+) -> (Vec<f64>, f64) {
+    let p_hi = sizes
+        .iter()
+        .zip(probs)
+        .filter(|(n, _)| **n > 0.0)
+        .map(|(_, p)| *p)
+        .fold(0.0, f64::max);
+    let k = draws.binomial(total, p_hi, year, candidates);
+    if sizes.len() == 1 {
+        return (vec![k], k);
+    }
+    let shares = draws.split(k, sizes, year, split);
+    let mut thinned = false;
+    let out: Vec<f64> = shares
+        .iter()
+        .zip(probs)
+        .enumerate()
+        .map(|(g, (&share, &p))| {
+            if p >= p_hi {
+                share
+            } else {
+                thinned = true;
+                draws.binomial(share, p / p_hi, year, thin(g as u32))
+            }
+        })
+        .collect();
+    let sum = if thinned { out.iter().sum() } else { k };
+    (out, sum)
 }
 
 /// Runs one arm for `years` cycles and returns each year's record.
 pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<YearRecord> {
     let start = arm.families.map(|f| draws.count(f));
-    let mut untreated = shift_up(start, &arm.shift_up, draws);
-    // cohorts[c]: families reached in year c, by state now.
-    let mut cohorts: Vec<[f64; 4]> = Vec::new();
+    // Totals per state are tracked alongside the groups (they agree exactly in Monte Carlo;
+    // in fixed mode they keep a programme without effect bit-identical to the baseline).
+    let mut totals = shift_up(start, &arm.shift_up, draws);
+    let mut groups = vec![Group {
+        families: totals,
+        entry_rate: arm.entry_rate,
+        rows: arm.transitions,
+    }];
     let mut in_care = draws.count(arm.children_in_care);
     let mut records = Vec::with_capacity(years as usize);
     for year in 0..years {
         // 0. The programme reaches new families at the start of the year.
-        let reached = match &arm.programme {
-            Some(p) if year < p.years => {
-                let r = reach(p, &untreated, draws);
-                for s in 0..4 {
-                    untreated[s] -= r[s];
+        let mut reached = 0.0;
+        if let Some(p) = &arm.programme {
+            if year < p.years {
+                let r = reach(p, &groups[0].families, draws);
+                for (f, taken) in groups[0].families.iter_mut().zip(r) {
+                    *f -= taken;
                 }
-                cohorts.push(r);
-                r.iter().sum()
+                reached = r.iter().sum();
+                groups.push(Group {
+                    families: r,
+                    entry_rate: arm.entry_rate,
+                    rows: arm.transitions,
+                });
             }
-            _ => 0.0,
-        };
-        let families: [f64; 4] =
-            std::array::from_fn(|s| untreated[s] + cohorts.iter().map(|c| c[s]).sum::<f64>());
+            // Each cohort's effect at its age this year.
+            for (c, g) in groups.iter_mut().enumerate().skip(1) {
+                let strength = p.strength(year - (c as u32 - 1));
+                let entry = p.effective(p.entry_rr, strength);
+                g.entry_rate = arm.entry_rate.map(|r| (r * entry).min(1.0));
+                g.rows = p.rows(&arm.transitions, strength);
+            }
+        }
         // 1. Costs on the stocks at the start of the year.
-        let child_count = |f: &[f64; 4]| -> [f64; 4] {
-            std::array::from_fn(|s| draws.count(f[s] * arm.children_per_family[s]))
-        };
-        let untreated_children = child_count(&untreated);
-        let cohort_children: Vec<[f64; 4]> = cohorts.iter().map(child_count).collect();
-        let children: [f64; 4] = std::array::from_fn(|s| {
-            untreated_children[s] + cohort_children.iter().map(|c| c[s]).sum::<f64>()
-        });
+        let children: [f64; 4] =
+            std::array::from_fn(|s| draws.count(totals[s] * arm.children_per_family[s]));
         let kept_out = draws.count(in_care * arm.keep_out_share);
         let looked_after = in_care - kept_out;
         records.push(YearRecord {
             children_in_care: looked_after,
-            families,
-            families_treated: cohorts.iter().flatten().sum(),
+            families: totals,
+            families_treated: groups.iter().skip(1).flat_map(|g| g.families).sum(),
             families_reached: reached,
             cost_at_home: std::array::from_fn(|s| children[s] * arm.unit_cost[s]),
             cost_in_care: looked_after * arm.care_cost,
@@ -261,68 +333,116 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
         }
         // 2. Exits from care.
         let exits = draws.binomial(in_care, arm.exit_rate, year, Event::CareExit);
-        // 3. Entries into care and 4. family transitions, group by group.
+        // 3. Entries into care, from each state's children at home.
         let mut entries = 0.0;
-        let untreated_group = Group {
-            families: untreated,
-            entry_rate: arm.entry_rate,
-            rows: arm.transitions,
-            entry_event: &Event::CareEntry,
-            transition_event: &|from, to| Event::Transition { from, to },
-        };
-        let (e, next) = step(&untreated_group, &untreated_children, year, draws);
-        entries += e;
-        untreated = next;
-        if let Some(p) = &arm.programme {
-            for (c, cohort) in cohorts.iter_mut().enumerate() {
-                let strength = p.strength(year - c as u32);
-                let cohort_id = c as u32;
-                let group = Group {
-                    families: *cohort,
-                    entry_rate: arm
-                        .entry_rate
-                        .map(|r| (r * p.effective(p.entry_rr, strength)).min(1.0)),
-                    rows: p.rows(&arm.transitions, strength),
-                    entry_event: &|s| Event::CohortEntry {
-                        cohort: cohort_id,
-                        state: s,
-                    },
-                    transition_event: &|from, to| Event::CohortTransition {
-                        cohort: cohort_id,
-                        from,
-                        to,
-                    },
-                };
-                let (e, next) = step(&group, &cohort_children[c], year, draws);
-                entries += e;
-                *cohort = next;
+        for (s, &children) in children.iter().enumerate() {
+            if groups.len() == 1 {
+                // No programme cohorts: one binomial, the draw `coupled` makes for one group.
+                entries +=
+                    draws.binomial(children, groups[0].entry_rate[s], year, Event::CareEntry(s));
+                continue;
             }
+            let families: Vec<f64> = groups.iter().map(|g| g.families[s]).collect();
+            let sizes = apportion(children, &families, draws.whole(), false);
+            let rates: Vec<f64> = groups.iter().map(|g| g.entry_rate[s]).collect();
+            let (_, e) = coupled(
+                &sizes,
+                &rates,
+                children,
+                year,
+                draws,
+                Event::CareEntry(s),
+                Event::EntrySplit(s),
+                |group| Event::GroupEntry { group, state: s },
+            );
+            entries += e;
         }
+        // 4. Family transitions: each state's families, as conditional binomials.
         in_care = in_care - exits + entries;
+        if groups.len() == 1 {
+            totals = transition(&totals, &groups[0].rows, year, draws);
+            groups[0].families = totals;
+            continue;
+        }
+        let mut next_totals = [0.0; 4];
+        let mut next: Vec<[f64; 4]> = vec![[0.0; 4]; groups.len()];
+        for (from, &total) in totals.iter().enumerate() {
+            let mut remaining: Vec<f64> = groups.iter().map(|g| g.families[from]).collect();
+            let mut rest = vec![1.0; groups.len()];
+            let mut remaining_total = total;
+            for to in 0..3 {
+                let probs: Vec<f64> = groups
+                    .iter()
+                    .zip(&rest)
+                    .map(|(g, &r)| {
+                        if r > 0.0 {
+                            (g.rows[from][to] / r).clamp(0.0, 1.0)
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect();
+                let (moved, moved_total) = coupled(
+                    &remaining,
+                    &probs,
+                    remaining_total,
+                    year,
+                    draws,
+                    Event::Transition { from, to },
+                    Event::TransitionSplit { from, to },
+                    |group| Event::GroupTransition { group, from, to },
+                );
+                for (g, m) in moved.iter().enumerate() {
+                    next[g][to] += m;
+                    remaining[g] -= m;
+                    rest[g] -= groups[g].rows[from][to];
+                }
+                next_totals[to] += moved_total;
+                remaining_total -= moved_total;
+            }
+            for (g, r) in remaining.iter().enumerate() {
+                next[g][3] += r;
+            }
+            next_totals[3] += remaining_total;
+        }
+        for (g, families) in groups.iter_mut().zip(next) {
+            g.families = families;
+        }
+        totals = next_totals;
     }
     records
 }
 
-/// One group's entries into care (its return's first part) and its families a year later.
-fn step<D: Draws>(group: &Group, children: &[f64; 4], year: u32, draws: &mut D) -> (f64, [f64; 4]) {
-    let entries = (0..4)
-        .map(|s| {
-            draws.binomial(
-                children[s],
-                group.entry_rate[s],
-                year,
-                (group.entry_event)(s),
-            )
-        })
-        .sum();
-    let next = transition(
-        &group.families,
-        &group.rows,
-        year,
-        draws,
-        group.transition_event,
-    );
-    (entries, next)
+/// One group's transitions (no programme cohorts): the draws [`coupled`] makes for one group,
+/// without its bookkeeping.
+fn transition<D: Draws>(
+    families: &[f64; 4],
+    rows: &[[f64; 4]; 4],
+    year: u32,
+    draws: &mut D,
+) -> [f64; 4] {
+    let mut next = [0.0; 4];
+    for (from, row) in rows.iter().enumerate() {
+        let mut remaining = families[from];
+        let mut rest = 1.0;
+        for to in 0..3 {
+            let q = if rest > 0.0 {
+                (row[to] / rest).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let moved = if remaining > 0.0 {
+                draws.binomial(remaining, q, year, Event::Transition { from, to })
+            } else {
+                0.0
+            };
+            next[to] += moved;
+            remaining -= moved;
+            rest -= row[to];
+        }
+        next[3] += remaining;
+    }
+    next
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! One arm's inputs as plain numbers, resolved from a draw of the parameters.
 
-use crate::model::{Baseline, HomeCost, Intervention, ProgrammeCost};
+use crate::model::{Baseline, HomeCost, Intervention, ProgrammeCost, ProgrammeSpec, ReachSpec};
 use crate::params::Values;
 
 /// Everything one arm of one iteration needs, with the levers folded in (neutral for baseline).
@@ -84,6 +84,10 @@ impl Programme {
 
 /// One row with moves up multiplied by `up` and moves down by `down`.
 pub fn treated_row(row: &[f64; 4], from: usize, up: f64, down: f64) -> [f64; 4] {
+    if up == 1.0 && down == 1.0 {
+        // Unchanged, bit for bit: a programme without effect must match the baseline exactly.
+        return *row;
+    }
     let mut out: [f64; 4] = std::array::from_fn(|to| match to.cmp(&from) {
         std::cmp::Ordering::Greater => row[to] * up,
         std::cmp::Ordering::Less => row[to] * down,
@@ -143,24 +147,65 @@ impl ArmInputs {
                 *share = v.get(*id);
             }
         }
+        arm.programme = lever.programme.as_ref().map(|p| Programme::new(p, v));
         arm
+    }
+}
+
+impl Programme {
+    /// The programme's numbers in one draw of the parameters.
+    pub fn new(spec: &ProgrammeSpec, v: &Values) -> Programme {
+        Programme {
+            targets: spec.targets,
+            reach: match spec.reach {
+                ReachSpec::Families(id) => Reach::Families(v.get(id)),
+                ReachSpec::Share(id) => Reach::Share(v.get(id)),
+            },
+            capacity: spec.capacity.map_or(f64::INFINITY, |id| v.get(id)),
+            years: spec.years,
+            up_rr: v.get(spec.up_relative_risk),
+            down_rr: v.get(spec.down_relative_risk),
+            entry_rr: v.get(spec.care_entry_relative_risk),
+            // Whole years: a drawn 2.6 lasts 3 years.
+            effect_years: v
+                .get(spec.effect_years)
+                .round()
+                .clamp(0.0, f64::from(u32::MAX)) as u32,
+            drop_off: v.get(spec.drop_off),
+        }
     }
 }
 
 /// The programme's cost in each year of the horizon, undiscounted, optimism bias included.
 ///
+/// `reached[t]` is the number of families a targeted programme took on in year `t`; without a
+/// targeted programme (`None`) the cost's own `families_per_year` is charged instead.
+///
 /// # Formula
-/// `(1 + optimism_bias) * (setup [t = 0] + (running + per_family * families) [t < years])`
-pub fn programme_costs(programme: Option<&ProgrammeCost>, v: &Values, horizon: u32) -> Vec<f64> {
+/// `(1 + optimism_bias) * (setup [t = 0] + (running + per_family * families_t) [t < years])`
+pub fn programme_costs(
+    programme: Option<&ProgrammeCost>,
+    v: &Values,
+    horizon: u32,
+    reached: Option<&[f64]>,
+) -> Vec<f64> {
     let Some(p) = programme else {
         return vec![0.0; horizon as usize];
     };
     let uplift = 1.0 + v.get(p.optimism_bias);
-    let yearly = v.get(p.running_per_year) + v.get(p.per_family) * v.get(p.families_per_year);
+    let per_family = v.get(p.per_family);
     (0..horizon)
         .map(|t| {
             let setup = if t == 0 { v.get(p.setup) } else { 0.0 };
-            let running = if t < p.years { yearly } else { 0.0 };
+            let families = match reached {
+                Some(r) => r.get(t as usize).copied().unwrap_or(0.0),
+                None => v.get(p.families_per_year),
+            };
+            let running = if t < p.years {
+                v.get(p.running_per_year) + per_family * families
+            } else {
+                0.0
+            };
             uplift * (setup + running)
         })
         .collect()

@@ -12,10 +12,13 @@ mod metrics;
 
 pub use arm::{Draws, Expected, Sampled, YearRecord, simulate};
 pub use inputs::{ArmInputs, Programme, Reach, programme_costs, treated_row};
-pub use metrics::{METRIC_NAMES, Metrics};
+pub use metrics::{
+    AGENCY_METRIC_NAMES, AgencyMetrics, CostSplit, METRIC_NAMES, Metrics, payback_year,
+};
 
 use rayon::prelude::*;
 
+use crate::model::{Agencies, HomeCost, Intervention};
 use crate::params::Values;
 use crate::rng::{self, Event, SETUP_YEAR};
 use crate::scenario::Scenario;
@@ -55,6 +58,27 @@ pub struct RunResult {
     pub iterations: Vec<IterationResult>,
 }
 
+/// Who pays for each cost of one intervention.
+pub fn cost_split(agencies: &Agencies, lever: &Intervention) -> CostSplit {
+    let kept_out = match lever.keep_out_of_care.as_ref().map(|k| &k.home_cost) {
+        Some(HomeCost::State(s)) => agencies.home[*s].clone(),
+        _ => agencies.kept_out.clone(),
+    };
+    let funder = lever
+        .programme_cost
+        .as_ref()
+        .and_then(|p| p.funded_by)
+        .unwrap_or(0);
+    CostSplit {
+        home: agencies.home.clone(),
+        care: agencies.care.clone(),
+        kept_out,
+        programme: (0..agencies.names.len())
+            .map(|a| if a == funder { 1.0 } else { 0.0 })
+            .collect(),
+    }
+}
+
 /// Runs one iteration with the given parameter values and draws.
 pub fn run_iteration<D: Draws>(
     scenario: &Scenario,
@@ -71,8 +95,18 @@ pub fn run_iteration<D: Draws>(
         .map(|lever| {
             let arm = ArmInputs::intervention(&base_inputs, lever, &values);
             let path = simulate(&arm, years, draws);
-            let programme_cost = programme_costs(lever.programme_cost.as_ref(), &values, years);
-            let metrics = Metrics::new(&baseline, &path, &programme_cost, &discount);
+            let reached: Option<Vec<f64>> = lever
+                .programme
+                .as_ref()
+                .map(|_| path.iter().map(|r| r.families_reached).collect());
+            let programme_cost = programme_costs(
+                lever.programme_cost.as_ref(),
+                &values,
+                years,
+                reached.as_deref(),
+            );
+            let split = cost_split(&scenario.agencies, lever);
+            let metrics = Metrics::new(&baseline, &path, &programme_cost, &discount, &split);
             InterventionOutcome {
                 years: path,
                 programme_cost,

@@ -119,6 +119,24 @@ impl ParamSet {
         }))
     }
 
+    /// The distribution of a scalar parameter.
+    pub fn scalar(&self, id: ScalarId) -> Option<&Dist> {
+        let i = self.offsets.binary_search(&id.0).ok()?;
+        match &self.params[i].value {
+            ParamValue::Scalar(d) => Some(d),
+            ParamValue::Row(_) => None,
+        }
+    }
+
+    /// The mean of a transition-row parameter.
+    pub fn row_mean(&self, id: RowId) -> Option<[f64; 4]> {
+        let i = self.offsets.binary_search(&id.0).ok()?;
+        match &self.params[i].value {
+            ParamValue::Row(r) => Some(r.mean()),
+            ParamValue::Scalar(_) => None,
+        }
+    }
+
     pub fn parameters(&self) -> &[Parameter] {
         &self.params
     }

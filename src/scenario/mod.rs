@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::model::{Baseline, Intervention};
+use crate::model::{Agencies, Baseline, Intervention};
 use crate::params::ParamSet;
 
 /// Most years a scenario may run.
@@ -97,6 +97,10 @@ pub struct Scenario {
     pub discount: Discount,
     pub params: ParamSet,
     pub baseline: Baseline,
+    /// Who pays for each cost; a single "all services" agency when the file names none.
+    pub agencies: Agencies,
+    /// True when the file has an `[agencies]` table.
+    pub has_agencies: bool,
     pub interventions: Vec<Intervention>,
 }
 

@@ -22,8 +22,22 @@ pub struct RawScenario {
     pub transitions: PerState<RawParam>,
     pub care: RawCare,
     pub unit_costs: RawUnitCosts,
+    pub agencies: Option<RawAgencies>,
     #[serde(default)]
     pub interventions: Vec<RawIntervention>,
+}
+
+/// `[agencies]`: agency names, and each unit cost's shares in the order of the names.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgencies {
+    pub names: Spanned<Vec<String>>,
+    pub chaotic: Spanned<Vec<f64>>,
+    pub barely_coping: Spanned<Vec<f64>>,
+    pub coping: Spanned<Vec<f64>>,
+    pub thriving: Spanned<Vec<f64>>,
+    pub care: Spanned<Vec<f64>>,
+    pub kept_out_of_care: Option<Spanned<Vec<f64>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,7 +103,24 @@ pub struct RawIntervention {
     pub keep_out_of_care: Option<RawKeepOut>,
     pub care_entry_relative_risk: Option<RawParam>,
     pub shift_up: Option<RawShiftUp>,
+    pub programme: Option<RawProgrammeEffect>,
     pub programme_cost: Option<RawProgramme>,
+}
+
+/// `[interventions.programme]`: a targeted programme's reach and effect.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProgrammeEffect {
+    pub target_states: Spanned<Vec<Spanned<String>>>,
+    pub families_per_year: Option<RawParam>,
+    pub share_per_year: Option<RawParam>,
+    pub capacity: Option<RawParam>,
+    pub years: Option<Spanned<i64>>,
+    pub up_relative_risk: Option<RawParam>,
+    pub down_relative_risk: Option<RawParam>,
+    pub care_entry_relative_risk: Option<RawParam>,
+    pub effect_years: Option<RawParam>,
+    pub drop_off: Option<RawParam>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,4 +147,5 @@ pub struct RawProgramme {
     pub running_per_year: Option<RawParam>,
     pub years: Option<Spanned<i64>>,
     pub optimism_bias: Option<RawParam>,
+    pub funded_by: Option<Spanned<String>>,
 }

@@ -7,14 +7,17 @@ use toml::Value;
 use toml::map::Map;
 
 use super::error::{Problem, line_column};
-use super::raw::{PerState, RawIntervention, RawParam, RawScenario};
+use super::raw::{
+    PerState, RawAgencies, RawIntervention, RawParam, RawProgrammeEffect, RawScenario,
+};
 use super::{
     DEFAULT_ITERATIONS, DEFAULT_SEED, Discount, MAX_COUNT, MAX_ITERATIONS, MAX_YEARS, Scenario,
 };
 use crate::model::{
-    Baseline, HomeCost, Intervention, KeepOutOfCare, ProgrammeCost, STATES, UnitCosts, state_index,
+    Agencies, Baseline, HomeCost, Intervention, KeepOutOfCare, ProgrammeCost, ProgrammeSpec,
+    ReachSpec, STATES, UnitCosts, state_index,
 };
-use crate::params::{Dist, Domain, ParamSet, RowDist, RowId, ScalarId, Spec};
+use crate::params::{Dist, Domain, ParamSet, ROW_SUM_TOLERANCE, RowDist, RowId, ScalarId, Spec};
 
 /// A count of families or children in care.
 const COUNT: Domain = Domain::range(0.0, MAX_COUNT);
@@ -68,7 +71,16 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         .as_ref()
         .map_or(Discount::GreenBook, |d| v.discount(d));
     let baseline = v.baseline(&raw);
-    let interventions = v.interventions(&raw.interventions, years);
+    let agencies = raw
+        .agencies
+        .as_ref()
+        .map_or_else(Agencies::single, |a| v.agencies(a));
+    let context = Context {
+        years,
+        baseline: &baseline,
+        agencies: raw.agencies.as_ref().map(|_| &agencies),
+    };
+    let interventions = v.interventions(&raw.interventions, &context);
     if !v.problems.is_empty() {
         v.problems.sort_by_key(|p| (p.line, p.column));
         return Err(v.problems);
@@ -86,8 +98,18 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         discount,
         params: v.params,
         baseline,
+        has_agencies: raw.agencies.is_some(),
+        agencies,
         interventions,
     })
+}
+
+/// What interventions are checked against.
+struct Context<'a> {
+    years: u32,
+    baseline: &'a Baseline,
+    /// The scenario's agencies, if it names any.
+    agencies: Option<&'a Agencies>,
 }
 
 struct Validator<'a> {
@@ -271,7 +293,7 @@ impl Validator<'_> {
         }
     }
 
-    fn interventions(&mut self, raws: &[RawIntervention], years: u32) -> Vec<Intervention> {
+    fn interventions(&mut self, raws: &[RawIntervention], ctx: &Context) -> Vec<Intervention> {
         let mut seen: Vec<String> = Vec::new();
         raws.iter()
             .map(|raw| {
@@ -292,12 +314,13 @@ impl Validator<'_> {
                     );
                 }
                 seen.push(name.clone());
-                self.intervention(raw, name, years)
+                self.intervention(raw, name, ctx)
             })
             .collect()
     }
 
-    fn intervention(&mut self, raw: &RawIntervention, name: String, years: u32) -> Intervention {
+    fn intervention(&mut self, raw: &RawIntervention, name: String, ctx: &Context) -> Intervention {
+        let years = ctx.years;
         let prefix = format!("interventions[{name}]");
         let p = Domain::PROBABILITY;
         let keep_out_of_care = raw.keep_out_of_care.as_ref().map(|k| KeepOutOfCare {
@@ -325,9 +348,32 @@ impl Validator<'_> {
                 })
             }
         };
+        let programme = raw
+            .programme
+            .as_ref()
+            .map(|p| self.programme(&format!("{prefix}.programme"), p, ctx));
         let programme_cost = raw.programme_cost.as_ref().map(|pc| {
             let f = |key: &str| format!("{prefix}.programme_cost.{key}");
+            if let (Some(_), Some(fpy)) = (&programme, &pc.families_per_year) {
+                self.problem(
+                    fpy.span(),
+                    &f("families_per_year"),
+                    "with a [programme], the cost per family is charged on the families it actually reaches: remove programme_cost.families_per_year and set programme.families_per_year instead",
+                );
+            }
+            if let (Some(agencies), None) = (ctx.agencies, &pc.funded_by) {
+                self.problem(
+                    raw.name.span(),
+                    &f("funded_by"),
+                    format!(
+                        "the scenario names agencies, so say which pays for this programme: add funded_by = \"{}\" (or another of them) to its programme_cost",
+                        agencies.names.first().map_or("", String::as_str)
+                    ),
+                );
+            }
+            let funded_by = self.funded_by(&f("funded_by"), pc.funded_by.as_ref(), ctx);
             ProgrammeCost {
+                funded_by,
                 per_family: self.scalar_or(&f("per_family"), pc.per_family.as_ref(), 0.0, MONEY),
                 families_per_year: self.scalar_or(
                     &f("families_per_year"),
@@ -342,10 +388,10 @@ impl Validator<'_> {
                     0.0,
                     PROGRAMME_MONEY,
                 ),
-                years: pc
-                    .years
-                    .as_ref()
-                    .map_or(years, |y| self.integer(&f("years"), y, 0, MAX_YEARS) as u32),
+                years: pc.years.as_ref().map_or(
+                    programme.as_ref().map_or(years, |p| p.years),
+                    |y| self.integer(&f("years"), y, 0, MAX_YEARS) as u32,
+                ),
                 optimism_bias: self.scalar_or(
                     &f("optimism_bias"),
                     pc.optimism_bias.as_ref(),
@@ -360,7 +406,360 @@ impl Validator<'_> {
             keep_out_of_care,
             care_entry_relative_risk,
             shift_up,
+            programme,
             programme_cost,
+        }
+    }
+
+    /// `[interventions.programme]`, checked against the baseline it changes.
+    fn programme(
+        &mut self,
+        prefix: &str,
+        raw: &RawProgrammeEffect,
+        ctx: &Context,
+    ) -> ProgrammeSpec {
+        let f = |key: &str| format!("{prefix}.{key}");
+        let mut targets = [false; 4];
+        for state in raw.target_states.get_ref() {
+            match state_index(state.get_ref()) {
+                Some(s) => targets[s] = true,
+                None => {
+                    let hint = suggest(state.get_ref(), STATES.iter().copied());
+                    self.problem(
+                        state.span(),
+                        &f("target_states"),
+                        format!(
+                            "\"{}\" is not a family state{hint}: use {}",
+                            state.get_ref(),
+                            quoted_list(&STATES)
+                        ),
+                    );
+                }
+            }
+        }
+        if raw.target_states.get_ref().is_empty() {
+            self.problem(
+                raw.target_states.span(),
+                &f("target_states"),
+                format!(
+                    "name the states whose families the programme works with, from {}",
+                    quoted_list(&STATES)
+                ),
+            );
+        }
+        let reach = match (&raw.families_per_year, &raw.share_per_year) {
+            (Some(n), None) => ReachSpec::Families(self.scalar(&f("families_per_year"), n, COUNT)),
+            (None, Some(x)) => {
+                ReachSpec::Share(self.scalar(&f("share_per_year"), x, Domain::PROBABILITY))
+            }
+            (Some(n), Some(_)) => {
+                self.problem(
+                    n.span(),
+                    &f("families_per_year"),
+                    "give either families_per_year or share_per_year, not both",
+                );
+                ReachSpec::Families(self.scalar(&f("families_per_year"), n, COUNT))
+            }
+            (None, None) => {
+                self.problem(
+                    raw.target_states.span(),
+                    prefix,
+                    "say how many families the programme reaches: families_per_year = 500, or share_per_year = 0.1 (of the untreated families in the target states)",
+                );
+                ReachSpec::Share(self.params.add_scalar(
+                    f("share_per_year"),
+                    None,
+                    Dist::fixed(0.0),
+                ))
+            }
+        };
+        let capacity = raw
+            .capacity
+            .as_ref()
+            .map(|c| self.scalar(&f("capacity"), c, COUNT));
+        let years = raw.years.as_ref().map_or(ctx.years, |y| {
+            self.integer(&f("years"), y, 0, i64::from(ctx.years)) as u32
+        });
+        let up = self.scalar_or(
+            &f("up_relative_risk"),
+            raw.up_relative_risk.as_ref(),
+            1.0,
+            RELATIVE_RISK,
+        );
+        let down = self.scalar_or(
+            &f("down_relative_risk"),
+            raw.down_relative_risk.as_ref(),
+            1.0,
+            RELATIVE_RISK,
+        );
+        let entry = self.scalar_or(
+            &f("care_entry_relative_risk"),
+            raw.care_entry_relative_risk.as_ref(),
+            1.0,
+            RELATIVE_RISK,
+        );
+        let effect_years = self.scalar_or(
+            &f("effect_years"),
+            raw.effect_years.as_ref(),
+            f64::from(ctx.years),
+            Domain::range(0.0, MAX_YEARS as f64),
+        );
+        let drop_off = self.scalar_or(
+            &f("drop_off"),
+            raw.drop_off.as_ref(),
+            1.0,
+            Domain::PROBABILITY,
+        );
+        let spec = ProgrammeSpec {
+            targets,
+            reach,
+            capacity,
+            years,
+            up_relative_risk: up,
+            down_relative_risk: down,
+            care_entry_relative_risk: entry,
+            effect_years,
+            drop_off,
+        };
+        self.check_programme_rows(prefix, raw, &spec, ctx);
+        self.check_reach(prefix, raw, &spec, ctx);
+        spec
+    }
+
+    /// The largest value a parameter can take (its mean when its support is unbounded).
+    fn highest(&self, id: ScalarId) -> f64 {
+        self.params.scalar(id).map_or(f64::NAN, |d| {
+            let (_, hi) = d.support();
+            if hi.is_finite() { hi } else { d.mean() }
+        })
+    }
+
+    fn mean_of(&self, id: ScalarId) -> f64 {
+        self.params.scalar(id).map_or(f64::NAN, Dist::mean)
+    }
+
+    /// A reached family's transition row must stay a probability row at the strongest effect.
+    fn check_programme_rows(
+        &mut self,
+        prefix: &str,
+        raw: &RawProgrammeEffect,
+        spec: &ProgrammeSpec,
+        ctx: &Context,
+    ) {
+        let up = self.highest(spec.up_relative_risk);
+        let down = self.highest(spec.down_relative_risk);
+        let span = raw
+            .up_relative_risk
+            .as_ref()
+            .or(raw.down_relative_risk.as_ref())
+            .map_or_else(|| raw.target_states.span(), |r| r.span());
+        for (s, id) in ctx.baseline.transitions.iter().enumerate() {
+            if !spec.targets[s] {
+                continue;
+            }
+            let Some(row) = self.params.row_mean(*id) else {
+                continue;
+            };
+            let ups: f64 = row[s + 1..].iter().sum();
+            let downs: f64 = row[..s].iter().sum();
+            let moves = ups * up + downs * down;
+            if moves > 1.0 + 1e-9 {
+                self.problem(
+                    span.clone(),
+                    &format!("{prefix}.up_relative_risk"),
+                    format!(
+                        "pushes the {} row out of [0, 1]: moves up {} x {} plus moves down {} x {} = {}, so the chance of staying would be {}; lower the relative risks (at most {} on moves up with this row)",
+                        STATES[s],
+                        round6(ups),
+                        round6(up),
+                        round6(downs),
+                        round6(down),
+                        round6(moves),
+                        round6(1.0 - moves),
+                        round6(((1.0 - downs * down) / ups).max(0.0)),
+                    ),
+                );
+            }
+        }
+        let entry = self.highest(spec.care_entry_relative_risk);
+        for (s, id) in ctx.baseline.entry_rate.iter().enumerate() {
+            let rate = self.mean_of(*id);
+            if spec.targets[s] && rate * entry > 1.0 + 1e-9 {
+                let span = raw
+                    .care_entry_relative_risk
+                    .as_ref()
+                    .map_or_else(|| raw.target_states.span(), |r| r.span());
+                self.problem(
+                    span,
+                    &format!("{prefix}.care_entry_relative_risk"),
+                    format!(
+                        "makes the care entry rate of {} families {} x {} = {}, above 1; lower it",
+                        STATES[s],
+                        round6(rate),
+                        round6(entry),
+                        round6(rate * entry)
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A programme cannot reach more families a year than the target states hold.
+    fn check_reach(
+        &mut self,
+        prefix: &str,
+        raw: &RawProgrammeEffect,
+        spec: &ProgrammeSpec,
+        ctx: &Context,
+    ) {
+        let ReachSpec::Families(id) = spec.reach else {
+            return;
+        };
+        let Some(span) = raw.families_per_year.as_ref().map(|r| r.span()) else {
+            return;
+        };
+        let population: f64 = (0..4)
+            .filter(|s| spec.targets[*s])
+            .map(|s| self.mean_of(ctx.baseline.families[s]))
+            .sum();
+        let reach = self.mean_of(id);
+        if reach > population {
+            self.problem(
+                span,
+                &format!("{prefix}.families_per_year"),
+                format!(
+                    "reaches {} families a year, but the target states ({}) hold only {} families: lower it, or use share_per_year",
+                    round6(reach),
+                    STATES
+                        .iter()
+                        .zip(spec.targets)
+                        .filter(|(_, t)| *t)
+                        .map(|(s, _)| *s)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    round6(population)
+                ),
+            );
+        }
+    }
+
+    /// The agency that funds a programme: required when the scenario names agencies.
+    fn funded_by(
+        &mut self,
+        field: &str,
+        raw: Option<&toml::Spanned<String>>,
+        ctx: &Context,
+    ) -> Option<usize> {
+        let agencies = ctx.agencies?;
+        let Some(raw) = raw else {
+            // Reported by the caller, at the intervention.
+            return Some(0);
+        };
+        let name = raw.get_ref();
+        match agencies.names.iter().position(|n| n == name) {
+            Some(a) => Some(a),
+            None => {
+                let hint = suggest(name, agencies.names.iter().map(String::as_str));
+                let names: Vec<&str> = agencies.names.iter().map(String::as_str).collect();
+                self.problem(
+                    raw.span(),
+                    field,
+                    format!(
+                        "\"{name}\" is not one of the agencies{hint}: use one of {}",
+                        quoted_list(&names)
+                    ),
+                );
+                Some(0)
+            }
+        }
+    }
+
+    /// `[agencies]`: names, and shares of each cost that sum to 1.
+    fn agencies(&mut self, raw: &RawAgencies) -> Agencies {
+        let names: Vec<String> = raw
+            .names
+            .get_ref()
+            .iter()
+            .map(|n| n.trim().to_string())
+            .collect();
+        if names.is_empty() {
+            self.problem(
+                raw.names.span(),
+                "agencies.names",
+                "name at least one agency, such as [\"children's services\", \"health\"]",
+            );
+        }
+        for (i, n) in names.iter().enumerate() {
+            if n.is_empty() {
+                self.problem(
+                    raw.names.span(),
+                    "agencies.names",
+                    "an agency name is empty",
+                );
+            } else if names[..i].contains(n) {
+                self.problem(
+                    raw.names.span(),
+                    "agencies.names",
+                    format!("\"{n}\" is named twice: give each agency once"),
+                );
+            }
+        }
+        let mut shares = |key: &str, list: &toml::Spanned<Vec<f64>>| -> Vec<f64> {
+            let field = format!("agencies.{key}");
+            let values = list.get_ref();
+            if values.len() != names.len() {
+                self.problem(
+                    list.span(),
+                    &field,
+                    format!(
+                        "has {} shares but there are {} agencies ({}): give one share per agency, in that order",
+                        values.len(),
+                        names.len(),
+                        names.join(", ")
+                    ),
+                );
+                return vec![0.0; names.len()];
+            }
+            if let Some(bad) = values
+                .iter()
+                .find(|x| !(x.is_finite() && (0.0..=1.0).contains(*x)))
+            {
+                self.problem(
+                    list.span(),
+                    &field,
+                    format!("share {bad} is not allowed: each share must be between 0 and 1"),
+                );
+                return values.clone();
+            }
+            let sum: f64 = values.iter().sum();
+            if (sum - 1.0).abs() > ROW_SUM_TOLERANCE {
+                self.problem(
+                    list.span(),
+                    &field,
+                    format!(
+                        "shares sum to {}, not 1: each cost must be split completely between the agencies",
+                        round6(sum)
+                    ),
+                );
+            }
+            values.clone()
+        };
+        let home = [
+            shares("chaotic", &raw.chaotic),
+            shares("barely_coping", &raw.barely_coping),
+            shares("coping", &raw.coping),
+            shares("thriving", &raw.thriving),
+        ];
+        let care = shares("care", &raw.care);
+        let kept_out = raw
+            .kept_out_of_care
+            .as_ref()
+            .map_or_else(|| care.clone(), |k| shares("kept_out_of_care", k));
+        Agencies {
+            names,
+            home,
+            care,
+            kept_out,
         }
     }
 
@@ -390,6 +789,17 @@ impl Validator<'_> {
             };
         }
         HomeCost::Amount(self.scalar(field, raw, MONEY))
+    }
+}
+
+/// A figure for a message: at most six decimals, no trailing zeros.
+fn round6(x: f64) -> String {
+    let s = format!("{:.6}", x);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
     }
 }
 
