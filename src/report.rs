@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::engine::{METRIC_NAMES, RunResult, YearRecord};
+use crate::engine::{AGENCY_METRIC_NAMES, METRIC_NAMES, RunResult, YearRecord};
 use crate::model::STATES;
 use crate::scenario::Scenario;
 use crate::stats::{Summary, share_positive};
@@ -59,6 +59,105 @@ pub struct InterventionSummary {
     pub metrics: MetricSummaries,
     /// Share of iterations in which the net saving (present value) is above zero.
     pub prob_net_saving_positive: f64,
+    /// When the programme pays for itself: see [`Payback`].
+    pub payback: Payback,
+    /// Per agency (budget), by name, in the scenario's order; absent when the scenario names
+    /// no agencies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agencies: Option<Agencies>,
+}
+
+/// The payback year's distribution across iterations: the first year (from 0) at whose end
+/// the cumulative net saving, undiscounted, is above zero. Percentiles are nearest-rank (the
+/// first year by which at least that share of iterations has paid back) and are `"never"` when
+/// fewer than that share pay back within the horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Payback {
+    /// `paid_back_by_year[t]`: share of iterations paid back by the end of year `t`.
+    pub paid_back_by_year: Vec<f64>,
+    /// Share of iterations that never pay back within the horizon.
+    pub never: f64,
+    pub p5: YearOrNever,
+    pub p50: YearOrNever,
+    pub p95: YearOrNever,
+}
+
+/// A year of the horizon, or `"never"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearOrNever(pub Option<u32>);
+
+impl Serialize for YearOrNever {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(y) => s.serialize_u32(y),
+            None => s.serialize_str("never"),
+        }
+    }
+}
+
+impl std::fmt::Display for YearOrNever {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(y) => write!(f, "year {y}"),
+            None => f.write_str("never"),
+        }
+    }
+}
+
+impl Payback {
+    /// The distribution of per-iteration payback years over a horizon of `years`.
+    pub fn of(paybacks: &[Option<u32>], years: u32) -> Payback {
+        let n = paybacks.len().max(1) as f64;
+        let paid_back_by_year: Vec<f64> = (0..years)
+            .map(|t| {
+                paybacks
+                    .iter()
+                    .filter(|p| p.is_some_and(|y| y <= t))
+                    .count() as f64
+                    / n
+            })
+            .collect();
+        let never = paybacks.iter().filter(|p| p.is_none()).count() as f64 / n;
+        let rank = |q: f64| {
+            YearOrNever(
+                paid_back_by_year
+                    .iter()
+                    .position(|share| *share >= q)
+                    .map(|t| t as u32),
+            )
+        };
+        Payback {
+            never,
+            p5: rank(0.05),
+            p50: rank(0.5),
+            p95: rank(0.95),
+            paid_back_by_year,
+        }
+    }
+}
+
+/// Agencies keyed by name, in the scenario's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agencies(pub Vec<(String, AgencySummary)>);
+
+impl Serialize for Agencies {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (name, summary) in &self.0 {
+            map.serialize_entry(name, summary)?;
+        }
+        map.end()
+    }
+}
+
+/// One agency's figures for one intervention across iterations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgencySummary {
+    /// Summaries keyed by [`crate::engine::AGENCY_METRIC_NAMES`]: the agency's share of each
+    /// arm's cost, its gross saving, the programme cost it pays and its net saving.
+    pub metrics: MetricSummaries,
+    /// Share of iterations in which this agency's net saving (present value) is above zero.
+    pub prob_saves: f64,
 }
 
 /// Metric summaries in [`METRIC_NAMES`] order.
@@ -92,7 +191,9 @@ pub struct YearlyBand {
     /// `baseline` or an intervention's name.
     pub arm: String,
     /// What is measured: `children_in_care`, `families_<state>`, `cost` (services, undiscounted),
-    /// and for interventions `programme_cost`, `gross_saving` (the year's services saved),
+    /// and for interventions `families_treated` (families the programme has reached so far, in
+    /// any state), `families_reached` (taken on this year), `programme_cost`, `gross_saving`
+    /// (the year's services saved),
     /// `net_saving` (gross minus programme) and `cumulative_net_saving`, all undiscounted.
     pub measure: String,
     pub summary: Summary,
@@ -137,11 +238,29 @@ pub fn summarise(scenario: &Scenario, run: &RunResult) -> Report {
                 .iter()
                 .map(|it| it.interventions[k].metrics.net_saving_pv)
                 .collect();
+            let paybacks: Vec<Option<u32>> = run
+                .iterations
+                .iter()
+                .map(|it| it.interventions[k].metrics.payback_year)
+                .collect();
+            let agencies = scenario.has_agencies.then(|| {
+                Agencies(
+                    scenario
+                        .agencies
+                        .names
+                        .iter()
+                        .enumerate()
+                        .map(|(a, name)| (name.clone(), agency_summary(run, k, a)))
+                        .collect(),
+                )
+            });
             (
                 lever.name.clone(),
                 InterventionSummary {
                     metrics: MetricSummaries(metrics),
                     prob_net_saving_positive: share_positive(&net),
+                    payback: Payback::of(&paybacks, scenario.years),
+                    agencies,
                 },
             )
         })
@@ -157,6 +276,26 @@ pub fn summarise(scenario: &Scenario, run: &RunResult) -> Report {
         years: scenario.years,
         discount: scenario.discount.describe(),
         interventions: Interventions(interventions),
+    }
+}
+
+/// One agency's summaries for intervention `k`.
+fn agency_summary(run: &RunResult, k: usize, a: usize) -> AgencySummary {
+    let values = |i: usize| -> Vec<f64> {
+        run.iterations
+            .iter()
+            .map(|it| it.interventions[k].metrics.agencies[a].values()[i])
+            .collect()
+    };
+    let metrics = AGENCY_METRIC_NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (*name, Summary::of(&values(i))))
+        .collect();
+    let net = values(4);
+    AgencySummary {
+        metrics: MetricSummaries(metrics),
+        prob_saves: share_positive(&net),
     }
 }
 
@@ -188,6 +327,11 @@ pub fn yearly_bands(scenario: &Scenario, run: &RunResult) -> Vec<YearlyBand> {
                             out.years[u].saving_against(&it.baseline[u]) - out.programme_cost[u]
                         })
                         .sum();
+                    m.push(("families_treated".to_string(), out.years[t].treated()));
+                    m.push((
+                        "families_reached".to_string(),
+                        out.years[t].families_reached,
+                    ));
                     m.push(("programme_cost".to_string(), out.programme_cost[t]));
                     m.push(("gross_saving".to_string(), gross));
                     m.push(("net_saving".to_string(), net));

@@ -19,8 +19,9 @@ pub struct YearRecord {
     pub children_in_care: f64,
     /// Families in each state (treated and untreated).
     pub families: [f64; 4],
-    /// Families ever reached by the programme, in any state.
-    pub families_treated: f64,
+    /// Families ever reached by the programme, by the state they are in now (included in
+    /// `families`).
+    pub families_treated: [f64; 4],
     /// Families the programme reached at the start of this year.
     pub families_reached: f64,
     /// Cost of services for children living at home, by their family's state, undiscounted.
@@ -32,6 +33,11 @@ pub struct YearRecord {
 }
 
 impl YearRecord {
+    /// Families ever reached by the programme, in any state.
+    pub fn treated(&self) -> f64 {
+        self.families_treated.iter().sum()
+    }
+
     /// Cost of services this year, undiscounted (programme cost not included).
     pub fn cost(&self) -> f64 {
         self.cost_at_home.iter().sum::<f64>() + self.cost_in_care + self.cost_kept_out
@@ -321,7 +327,9 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
         records.push(YearRecord {
             children_in_care: looked_after,
             families: totals,
-            families_treated: groups.iter().skip(1).flat_map(|g| g.families).sum(),
+            families_treated: std::array::from_fn(|s| {
+                groups.iter().skip(1).map(|g| g.families[s]).sum()
+            }),
             families_reached: reached,
             cost_at_home: std::array::from_fn(|s| children[s] * arm.unit_cost[s]),
             cost_in_care: looked_after * arm.care_cost,
@@ -409,6 +417,11 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
             g.families = families;
         }
         totals = next_totals;
+        debug_assert!(
+            !draws.whole()
+                || (0..4).all(|s| groups.iter().map(|g| g.families[s]).sum::<f64>() == totals[s]),
+            "groups of families must add up to the totals"
+        );
     }
     records
 }

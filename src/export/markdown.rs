@@ -82,6 +82,50 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
             );
         }
         md.push('\n');
+        let p = &s.payback;
+        if report.fixed {
+            let _ = writeln!(
+                md,
+                "Payback (cumulative net saving above zero, undiscounted): {}.\n",
+                p.p50
+            );
+        } else {
+            let _ = writeln!(
+                md,
+                "Payback (cumulative net saving above zero, undiscounted): median {}, 90% range {} to {}; never within the horizon in {} of iterations.\n",
+                p.p50,
+                p.p5,
+                p.p95,
+                percent(p.never)
+            );
+        }
+        if let Some(agencies) = &s.agencies {
+            let _ = writeln!(
+                md,
+                "### Who pays, who benefits (present values, means)\n\n| Agency | Gross saving | Programme cost paid | Net saving | P(agency saves) |\n|---|---:|---:|---:|---:|"
+            );
+            for (agency, a) in &agencies.0 {
+                let mean = |k: &str| a.metrics.get(k).map_or(0.0, |m| m.mean);
+                let _ = writeln!(
+                    md,
+                    "| {agency} | {} | {} | {} | {} |",
+                    gbp(mean("gross_saving_pv")),
+                    gbp(mean("programme_cost_pv")),
+                    gbp(mean("net_saving_pv")),
+                    if report.fixed {
+                        if mean("net_saving_pv") > 0.0 {
+                            "yes"
+                        } else {
+                            "no"
+                        }
+                        .to_string()
+                    } else {
+                        percent(a.prob_saves)
+                    }
+                );
+            }
+            md.push('\n');
+        }
     }
     md
 }
