@@ -250,14 +250,18 @@ pub fn run_all(
         .collect()
 }
 
-/// Bytes of memory a run keeps: every iteration's yearly records, programme costs and draws.
+/// Bytes of memory a run keeps: every iteration's yearly records, programme costs, metrics (per
+/// agency too) and draws.
 pub fn memory_needed(scenario: &Scenario, options: RunOptions) -> u64 {
     let iterations = if options.fixed { 1 } else { options.iterations };
     let years = u64::from(scenario.years);
     let arms = 1 + scenario.interventions.len() as u64;
     let record = std::mem::size_of::<engine::YearRecord>() as u64;
+    let metrics = std::mem::size_of::<engine::Metrics>() as u64
+        + scenario.agencies.names.len() as u64
+            * std::mem::size_of::<engine::AgencyMetrics>() as u64;
     let per_iteration = years * arms * record
-        + years * (arms - 1) * 8
+        + (arms - 1) * (years * 8 + metrics)
         + scenario.params.parameters().len() as u64 * 4 * 8
         + 256;
     iterations.saturating_mul(per_iteration)

@@ -6,9 +6,8 @@
 //! of its (iteration, year, event). States are counts held in `f64`; sampled counts are whole
 //! numbers far below 2^53, so their sums are exact and families are conserved exactly.
 
-use rand_distr::{Distribution, Hypergeometric};
-
 use super::binomial::binomial;
+use super::hypergeometric::hypergeometric;
 use super::inputs::{ArmInputs, Programme, Reach};
 use crate::rng::{self, Event, SETUP_YEAR};
 
@@ -133,22 +132,17 @@ impl Draws for Sampled {
         let mut population: u64 = sizes.iter().map(|s| *s as u64).sum();
         let mut left = (k as u64).min(population);
         let mut out = vec![0.0; sizes.len()];
-        for (g, size) in sizes.iter().enumerate() {
-            let size = *size as u64;
-            let taken = if left == 0 || size == 0 {
-                0
-            } else if size == population || g + 1 == sizes.len() {
-                left
-            } else {
-                match Hypergeometric::new(population, size, left) {
-                    Ok(h) => h.sample(&mut stream),
-                    // Not reachable: size <= population and left <= population.
-                    Err(_) => left.min(size),
-                }
-            };
+        // The programme's cohorts first, the untreated families (group 0, usually the largest)
+        // take what is left: one draw fewer, and the cheapest ones.
+        for g in (1..sizes.len()).rev() {
+            let size = sizes[g] as u64;
+            let taken = hypergeometric(population, size, left, &mut stream);
             out[g] = taken as f64;
             left -= taken;
             population -= size;
+        }
+        if let Some(first) = out.first_mut() {
+            *first = left as f64;
         }
         out
     }

@@ -192,8 +192,10 @@ impl Metrics {
             agencies,
         };
         if m.programme_cost_pv > 0.0 {
-            m.bcr = Some(m.gross_saving_pv / m.programme_cost_pv);
-            m.roi = Some(m.net_saving_pv / m.programme_cost_pv);
+            // A programme cost so small that the ratio overflows has no meaningful ratio.
+            let ratio = |x: f64| Some(x / m.programme_cost_pv).filter(|r| r.is_finite());
+            m.bcr = ratio(m.gross_saving_pv);
+            m.roi = ratio(m.net_saving_pv);
         }
         m
     }

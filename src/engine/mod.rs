@@ -7,6 +7,7 @@
 
 mod arm;
 pub mod binomial;
+pub mod hypergeometric;
 mod inputs;
 mod metrics;
 
