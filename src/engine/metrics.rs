@@ -3,7 +3,7 @@
 use super::arm::YearRecord;
 
 /// Names of the metrics, in export order; `summary.json` and `iterations.csv` use them.
-pub const METRIC_NAMES: [&str; 10] = [
+pub const METRIC_NAMES: [&str; 11] = [
     "baseline_cost_pv",
     "intervention_cost_pv",
     "gross_saving_pv",
@@ -14,6 +14,7 @@ pub const METRIC_NAMES: [&str; 10] = [
     "gross_saving_year0",
     "bcr",
     "roi",
+    "baseline_care_cost_year0",
 ];
 
 /// One intervention's figures in one iteration. All money in pounds.
@@ -39,6 +40,9 @@ pub struct Metrics {
     pub bcr: Option<f64>,
     /// Return on investment, net saving PV / programme cost PV; `None` without programme cost.
     pub roi: Option<f64>,
+    /// Cost of the baseline's looked-after children in the first year, undiscounted: the
+    /// documents' "children in care x cost per child" (homes of children at home not included).
+    pub baseline_care_cost_year0: f64,
 }
 
 impl Metrics {
@@ -60,6 +64,7 @@ impl Metrics {
             gross_saving_year0: 0.0,
             bcr: None,
             roi: None,
+            baseline_care_cost_year0: baseline.first().map_or(0.0, |b| b.cost_in_care),
         };
         for (t, ((b, i), (&prog, &d))) in baseline
             .iter()
@@ -87,7 +92,7 @@ impl Metrics {
     }
 
     /// The figures in [`METRIC_NAMES`] order.
-    pub fn values(&self) -> [Option<f64>; 10] {
+    pub fn values(&self) -> [Option<f64>; 11] {
         [
             Some(self.baseline_cost_pv),
             Some(self.intervention_cost_pv),
@@ -99,6 +104,7 @@ impl Metrics {
             Some(self.gross_saving_year0),
             self.bcr,
             self.roi,
+            Some(self.baseline_care_cost_year0),
         ]
     }
 

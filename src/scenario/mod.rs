@@ -4,10 +4,12 @@
 //! refuses unknown keys; [`validate`] turns the mirror into a [`Scenario`], collecting every
 //! problem with its line and column. The engine only ever sees a valid `Scenario`.
 
+mod claims;
 mod error;
 mod raw;
 mod validate;
 
+pub use claims::{Claim, Quantity, Requirement, Test};
 pub use error::{Problem, ScenarioError, line_column};
 
 use std::path::{Path, PathBuf};
@@ -98,6 +100,8 @@ pub struct Scenario {
     pub params: ParamSet,
     pub baseline: Baseline,
     pub interventions: Vec<Intervention>,
+    /// Claims from documents, for `prevsim check`; empty when the file states none.
+    pub claims: Vec<Claim>,
 }
 
 impl Scenario {

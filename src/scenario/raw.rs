@@ -24,6 +24,9 @@ pub struct RawScenario {
     pub unit_costs: RawUnitCosts,
     #[serde(default)]
     pub interventions: Vec<RawIntervention>,
+    /// Claims from documents, checked by `prevsim check` (see [`super::claims`]).
+    #[serde(default)]
+    pub claims: Vec<Spanned<super::claims::RawClaim>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -69,6 +69,11 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         .map_or(Discount::GreenBook, |d| v.discount(d));
     let baseline = v.baseline(&raw);
     let interventions = v.interventions(&raw.interventions, years);
+    let claims = super::claims::validate(source, &raw.claims, &v.params, &interventions);
+    let claims = claims.unwrap_or_else(|problems| {
+        v.problems.extend(problems);
+        Vec::new()
+    });
     if !v.problems.is_empty() {
         v.problems.sort_by_key(|p| (p.line, p.column));
         return Err(v.problems);
@@ -87,6 +92,7 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         params: v.params,
         baseline,
         interventions,
+        claims,
     })
 }
 
