@@ -91,15 +91,18 @@ impl Input {
     pub fn is_money(&self) -> bool {
         match self {
             Input::UnitCost(_) => true,
-            Input::Parameter { name, .. } => {
-                let last = name.rsplit('.').next().unwrap_or(name);
-                name == "care.cost"
-                    || name == "unit_costs.coping"
-                    || name.ends_with(".home_cost")
-                    || ["per_family", "setup", "running_per_year"].contains(&last)
-            }
+            Input::Parameter { name, .. } => is_money_parameter(name),
         }
     }
+}
+
+/// True when the scalar parameter of this name is an amount of money.
+pub fn is_money_parameter(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    name == "care.cost"
+        || name == "unit_costs.coping"
+        || name.ends_with(".home_cost")
+        || ["per_family", "setup", "running_per_year"].contains(&last)
 }
 
 impl Quantity {

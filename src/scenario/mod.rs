@@ -9,7 +9,7 @@ mod error;
 mod raw;
 mod validate;
 
-pub use claims::{Claim, Quantity, Requirement, Test};
+pub use claims::{Claim, Input, Quantity, Requirement, Test, is_money_parameter};
 pub use error::{Problem, ScenarioError, line_column};
 
 use std::path::{Path, PathBuf};
