@@ -152,9 +152,20 @@ fn why_text(c: &ClaimCheck) -> String {
             (s.range_low, s.range_high),
         ));
     }
-    if let Some(note) = &c.why.note {
-        text.push_str("; ");
-        text.push_str(note);
+    if !c.why.unreached.is_empty() {
+        let bounds: Vec<String> = c
+            .why
+            .unreached
+            .iter()
+            .map(|b| figure(*b, c.money))
+            .collect();
+        text.push_str(&format!(
+            "; the figure does not reach {} anywhere in the range of {} ({} to {}), so no value of it alone flips the test",
+            bounds.join(" or "),
+            s.parameter,
+            figure(s.range_low, s.money),
+            figure(s.range_high, s.money)
+        ));
     }
     text
 }

@@ -36,7 +36,9 @@ pub struct Why {
     pub decisive: Option<Swing>,
     /// Where the verdict of one iteration flips, one per bound of the test that can be crossed.
     pub thresholds: Vec<Threshold>,
-    /// What could not be found, in words.
+    /// Bounds of the test the figure does not reach anywhere in the deciding parameter's range.
+    pub unreached: Vec<f64>,
+    /// Why no parameter decides the claim, in words.
     pub note: Option<String>,
 }
 
@@ -183,6 +185,7 @@ pub fn explain(scenario: &Scenario, claim: &Claim, iterations: &[IterationResult
             method: METHOD,
             decisive: None,
             thresholds: Vec::new(),
+            unreached: Vec::new(),
             note: Some(if any_uncertain {
                 "no uncertain parameter moves this figure: its verdict rests on fixed inputs".into()
             } else {
@@ -191,23 +194,13 @@ pub fn explain(scenario: &Scenario, claim: &Claim, iterations: &[IterationResult
             }),
         };
     };
-    let (thresholds, missed) = thresholds(scenario, claim, &best);
-    let note = (!missed.is_empty()).then(|| {
-        format!(
-            "the figure does not reach {} anywhere in {}'s range",
-            missed
-                .iter()
-                .map(|b| b.to_string())
-                .collect::<Vec<_>>()
-                .join(" or "),
-            best.swing.parameter
-        )
-    });
+    let (thresholds, unreached) = thresholds(scenario, claim, &best);
     Why {
         method: METHOD,
         decisive: Some(best.swing),
         thresholds,
-        note,
+        unreached,
+        note: None,
     }
 }
 
