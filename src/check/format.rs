@@ -113,17 +113,21 @@ fn beside_text(c: &ClaimCheck, b: &Beside) -> String {
 
 fn threshold_text(parameter: &str, money: bool, t: &Threshold, range: (f64, f64)) -> String {
     let side = if t.holds_above { "at least" } else { "at most" };
-    let place = if t.in_range {
-        String::new()
+    let span = format!("{} to {}", figure(range.0, money), figure(range.1, money));
+    let edge = 1e-9 * (range.0.abs() + range.1.abs());
+    let (below, above) = (t.value <= range.0 + edge, t.value >= range.1 - edge);
+    let place = if !t.in_range {
+        format!(", outside its range of {span}")
     } else {
-        format!(
-            ", outside its range of {} to {}",
-            figure(range.0, money),
-            figure(range.1, money)
-        )
+        String::new()
+    };
+    let reach = match (t.holds_above, below, above) {
+        (true, true, _) | (false, _, true) => format!(", that is over the whole range of {span}"),
+        (true, _, true) | (false, true, _) => format!(", that is nowhere in its range of {span}"),
+        _ => String::new(),
     };
     format!(
-        "the test flips at {parameter} = {} ({}{place}): it passes while {parameter} is {side} {}",
+        "the test flips at {parameter} = {} ({}{place}): it passes while {parameter} is {side} {}{reach}",
         figure(t.value, money),
         t.method.words(),
         figure(t.value, money)
