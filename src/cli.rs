@@ -76,7 +76,7 @@ one holds only partly), 2 on an error.")]
         /// Scenario files (default: every *.toml in --scenarios that states claims)
         files: Vec<PathBuf>,
         /// Monte Carlo iterations (default: the scenario's `run.iterations`)
-        #[arg(short = 'n', long)]
+        #[arg(short = 'n', long, value_parser = clap::value_parser!(u64).range(1..))]
         iterations: Option<u64>,
         /// Random seed (default: the scenario's `run.seed`)
         #[arg(short, long)]

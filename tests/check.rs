@@ -455,3 +455,47 @@ fn markdown_is_a_table_with_one_row_per_claim() {
         .filter(|l| l.starts_with("| 1 |") || l.starts_with("| 2 |") || l.starts_with("| 3 |"));
     assert_eq!(rows.count(), 3);
 }
+
+// ---- the README ----------------------------------------------------------------------------
+
+fn readme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+}
+
+/// The body of the first fenced block of `lang` after `heading` in the README.
+fn readme_block(heading: &str, lang: &str) -> String {
+    let text = readme();
+    let section = &text[text.find(heading).expect("README has the section")..];
+    let fence = format!("```{lang}\n");
+    let start = section.find(&fence).expect("a block") + fence.len();
+    section[start..start + section[start..].find("```").unwrap()].to_string()
+}
+
+#[test]
+fn the_readme_claim_example_is_valid() {
+    let base = std::fs::read_to_string(common::shipped("agma-keep-5pct-out-of-care.toml")).unwrap();
+    let text = format!("{base}\n{}", readme_block("## Checking a claim", "toml"));
+    let s = Scenario::parse(&text, Path::new("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.claims.len(), 2);
+    let (shipped, example) = (&s.claims[0], &s.claims[1]);
+    assert_eq!(example.quantity, shipped.quantity);
+    assert_eq!(example.test, shipped.test);
+    assert_eq!(example.requirement, shipped.requirement);
+    assert_eq!(example.compare, shipped.compare);
+}
+
+#[test]
+fn the_readme_shows_the_real_output_of_check() {
+    let out = Command::new(env!("CARGO_BIN_EXE_prevsim"))
+        .arg("check")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let shown = readme_block("`prevsim check` on the shipped scenarios", "text");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        shown,
+        "paste the output of `prevsim check` into the README"
+    );
+}

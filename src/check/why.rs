@@ -222,10 +222,10 @@ fn thresholds(scenario: &Scenario, claim: &Claim, best: &Candidate) -> (Vec<Thre
     for (bound, passes_above_bound) in bounds(&claim.test) {
         let holds_above = passes_above_bound == increasing;
         let value = if linear {
-            Some((
-                s.low + (bound - s.figure_at_low) / slope,
-                ThresholdMethod::Exact,
-            ))
+            // Solve the line, then correct once for rounding in its two end figures.
+            let x = s.low + (bound - s.figure_at_low) / slope;
+            let x = f(x).map_or(x, |y| x + (bound - y) / slope);
+            Some((x, ThresholdMethod::Exact))
         } else {
             bisect(&f, bound, s.range_low, s.range_high).map(|x| (x, ThresholdMethod::Bisection))
         };

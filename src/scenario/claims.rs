@@ -562,3 +562,31 @@ fn quoted(items: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tests_include_their_bounds() {
+        assert!(Test::AtLeast(3.5e6).passes(3.5e6));
+        assert!(!Test::AtLeast(3.5e6).passes(3.499_999e6));
+        assert!(Test::AtMost(2e7).passes(2e7) && !Test::AtMost(2e7).passes(2.000_001e7));
+        let near = Test::Near {
+            value: 70.0,
+            tolerance: 0.5,
+        };
+        assert!(near.passes(69.5) && near.passes(70.5) && !near.passes(70.6));
+        assert_eq!(near.bounds(), vec![69.5, 70.5]);
+    }
+
+    #[test]
+    fn money_is_recognised_by_name() {
+        assert!(is_money_parameter("care.cost"));
+        assert!(is_money_parameter(
+            "interventions[x].programme_cost.per_family"
+        ));
+        assert!(!is_money_parameter("care.exit_rate"));
+        assert!(!is_money_parameter("unit_costs.chaotic_multiplier"));
+    }
+}
