@@ -499,3 +499,26 @@ fn the_readme_shows_the_real_output_of_check() {
         "paste the output of `prevsim check` into the README"
     );
 }
+
+#[test]
+fn a_scenario_without_uncertainty_says_so_instead_of_naming_a_parameter() {
+    let tiny = std::fs::read_to_string(common::test_file("tiny.toml")).unwrap();
+    let text = format!(
+        "{tiny}\n[[claims]]\ntext = \"it saves money\"\nsource = \"a test\"\nmetric = \"gross_saving_pv\"\nintervention = \"shift, divert and pay\"\nat_least = 0\nprobability = 1\n"
+    );
+    let s = Scenario::parse(&text, Path::new("tiny.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let options = RunOptions {
+        iterations: 50,
+        seed: 1,
+        fixed: false,
+    };
+    let c = check::check_scenario(&s, options);
+    let why = &c.claims[0].why;
+    assert!(why.decisive.is_none() && why.thresholds.is_empty());
+    assert!(
+        why.note
+            .as_deref()
+            .unwrap()
+            .contains("no uncertain parameter")
+    );
+}
