@@ -1,13 +1,17 @@
 //! What each command does at the console: progress, summaries, errors.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use prevsim::check::{self, Verdict, format::Format};
 use prevsim::money::{gbp, percent};
 use prevsim::pipeline::{self, FileCheck, Finished, Invocation, Overrides};
 use prevsim::scenario::Scenario;
+
+use crate::cli::CheckFormat;
 
 /// Iterations below which no progress bar is shown.
 const QUIET_BELOW: u64 = 20_000;
@@ -76,6 +80,42 @@ pub fn validate(files: &[PathBuf]) -> Result<()> {
         bail!("{bad} of {} scenario file(s) are invalid", files.len());
     }
     Ok(())
+}
+
+/// `check`: exit 0 when no claim is refuted, 1 when one does not hold (or, with `strict`, holds
+/// only partly), 2 on an error.
+pub fn check(
+    files: Vec<PathBuf>,
+    overrides: Overrides,
+    format: CheckFormat,
+    strict: bool,
+    scenarios_dir: &Path,
+) -> ExitCode {
+    let format = match format {
+        CheckFormat::Console => Format::Console,
+        CheckFormat::Markdown => Format::Markdown,
+        CheckFormat::Csv => Format::Csv,
+        CheckFormat::Json => Format::Json,
+    };
+    let run = || -> Result<Verdict> {
+        let scenarios = check::scenarios_with_claims(files, scenarios_dir)?;
+        pipeline::check_memory(&scenarios, overrides)?;
+        let checks: Vec<_> = scenarios
+            .iter()
+            .map(|s| check::check_scenario(s, pipeline::options_for(s, overrides)))
+            .collect();
+        print!("{}", check::format::render(&checks, format)?);
+        Ok(check::worst(checks.iter().map(check::ScenarioCheck::worst)))
+    };
+    match run() {
+        Ok(Verdict::DoesNotHold) => ExitCode::from(1),
+        Ok(Verdict::HoldsPartly) if strict => ExitCode::from(1),
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 pub fn verify(folders: &[PathBuf]) -> Result<()> {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,7 +17,8 @@ of savings, not one number.",
   prevsim run                                  run every scenario in scenarios/
   prevsim run scenarios/agma-keep-1pct-out-of-care.toml --fixed
   prevsim run my.toml --iterations 50000 --seed 7 --out results
-  prevsim validate scenarios/*.toml"
+  prevsim validate scenarios/*.toml
+  prevsim check                                check every claim stated in scenarios/"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -61,6 +62,35 @@ Files are replaced only once the whole run has succeeded.")]
         #[arg(required = true)]
         folders: Vec<PathBuf>,
     },
+    /// Check the claims stated in scenarios ([[claims]]) against the model
+    #[command(after_help = "Examples:
+  prevsim check                                every scenario in scenarios/ that states claims
+  prevsim check a.toml --format markdown       a report table to paste
+  prevsim check --strict -n 5000               fail also when a claim holds only partly
+
+Verdicts: holds when P(holds) >= the claim's probability; does not hold when P(holds) <=
+1 - probability and the mean fails too; holds only partly in between.
+Exit code: 0 when no claim is refuted, 1 when one does not hold (with --strict, also when
+one holds only partly), 2 on an error.")]
+    Check {
+        /// Scenario files (default: every *.toml in --scenarios that states claims)
+        files: Vec<PathBuf>,
+        /// Monte Carlo iterations (default: the scenario's `run.iterations`)
+        #[arg(short = 'n', long, value_parser = clap::value_parser!(u64).range(1..))]
+        iterations: Option<u64>,
+        /// Random seed (default: the scenario's `run.seed`)
+        #[arg(short, long)]
+        seed: Option<u64>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CheckFormat::Console)]
+        format: CheckFormat,
+        /// Exit 1 also when a claim holds only partly
+        #[arg(long)]
+        strict: bool,
+        /// Folder searched for scenarios when no file is given
+        #[arg(long, default_value = "scenarios")]
+        scenarios: PathBuf,
+    },
     /// Check scenario files without running them
     #[command(after_help = "Example:
   prevsim validate scenarios/*.toml")]
@@ -69,4 +99,14 @@ Files are replaced only once the whole run has succeeded.")]
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A readable table with notes
+    Console,
+    Markdown,
+    Csv,
+    Json,
 }

@@ -9,8 +9,9 @@
 //! Layers, each with one job: [`scenario`] (files to a validated [`scenario::Scenario`]),
 //! [`params`] (distributions), [`rng`] (streams), [`engine`] (simulation), [`stats`] and
 //! [`report`] (summaries), [`export`] (bytes and the one file writer), [`pipeline`] (the `run`
-//! command as a library).
+//! command as a library), [`check`] (a document's claims against the model).
 
+pub mod check;
 pub mod engine;
 pub mod export;
 pub mod model;

@@ -32,6 +32,22 @@ fn main() -> ExitCode {
         ),
         Command::Validate { files } => app::validate(&files),
         Command::Verify { folders } => app::verify(&folders),
+        // `check` has its own exit codes: 0 no claim refuted, 1 refuted, 2 an error.
+        Command::Check {
+            files,
+            iterations,
+            seed,
+            format,
+            strict,
+            scenarios,
+        } => {
+            let overrides = Overrides {
+                iterations,
+                seed,
+                fixed: false,
+            };
+            return app::check(files, overrides, format, strict, &scenarios);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

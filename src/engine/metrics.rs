@@ -3,7 +3,7 @@
 use super::arm::YearRecord;
 
 /// Names of the metrics, in export order; `summary.json` and `iterations.csv` use them.
-pub const METRIC_NAMES: [&str; 10] = [
+pub const METRIC_NAMES: [&str; 11] = [
     "baseline_cost_pv",
     "intervention_cost_pv",
     "gross_saving_pv",
@@ -14,6 +14,7 @@ pub const METRIC_NAMES: [&str; 10] = [
     "gross_saving_year0",
     "bcr",
     "roi",
+    "baseline_care_cost_year0",
 ];
 
 /// Figures of one agency (a budget) for one intervention in one iteration; money in pounds.
@@ -133,6 +134,9 @@ pub struct Metrics {
     pub bcr: Option<f64>,
     /// Return on investment, net saving PV / programme cost PV; `None` without programme cost.
     pub roi: Option<f64>,
+    /// Cost of the baseline's looked-after children in the first year, undiscounted: the
+    /// documents' "children in care x cost per child" (costs of children at home not included).
+    pub baseline_care_cost_year0: f64,
     /// The first year (from 0) at the end of which the cumulative net saving, undiscounted, is
     /// above zero; `None` if it never is within the horizon.
     pub payback_year: Option<u32>,
@@ -188,6 +192,7 @@ impl Metrics {
             gross_saving_year0: gross_year0,
             bcr: None,
             roi: None,
+            baseline_care_cost_year0: baseline.first().map_or(0.0, |b| b.cost_in_care),
             payback_year: payback_year(&net_by_year),
             agencies,
         };
@@ -201,7 +206,7 @@ impl Metrics {
     }
 
     /// The figures in [`METRIC_NAMES`] order.
-    pub fn values(&self) -> [Option<f64>; 10] {
+    pub fn values(&self) -> [Option<f64>; 11] {
         [
             Some(self.baseline_cost_pv),
             Some(self.intervention_cost_pv),
@@ -213,6 +218,7 @@ impl Metrics {
             Some(self.gross_saving_year0),
             self.bcr,
             self.roi,
+            Some(self.baseline_care_cost_year0),
         ]
     }
 

@@ -79,6 +79,12 @@ impl Values {
         row
     }
 
+    /// Sets one scalar parameter, for a run with that parameter overridden (see
+    /// `check::fixed_with`).
+    pub fn set(&mut self, id: ScalarId, value: f64) {
+        self.0[id.0] = value;
+    }
+
     /// The raw values, in [`ParamSet::columns`] order.
     pub fn as_slice(&self) -> &[f64] {
         &self.0
@@ -139,6 +145,28 @@ impl ParamSet {
 
     pub fn parameters(&self) -> &[Parameter] {
         &self.params
+    }
+
+    /// A scalar parameter by its name in the scenario file, with its distribution.
+    pub fn scalar_by_name(&self, name: &str) -> Option<(ScalarId, &Dist)> {
+        self.params
+            .iter()
+            .zip(&self.offsets)
+            .find_map(|(p, &offset)| match &p.value {
+                ParamValue::Scalar(d) if p.name == name => Some((ScalarId(offset), d)),
+                _ => None,
+            })
+    }
+
+    /// Every scalar parameter with its id and distribution, in registration order.
+    pub fn scalars(&self) -> impl Iterator<Item = (&str, ScalarId, &Dist)> {
+        self.params
+            .iter()
+            .zip(&self.offsets)
+            .filter_map(|(p, &offset)| match &p.value {
+                ParamValue::Scalar(d) => Some((p.name.as_str(), ScalarId(offset), d)),
+                ParamValue::Row(_) => None,
+            })
     }
 
     /// Every parameter at its mean: the fixed-mode base case.

@@ -4,10 +4,12 @@
 //! refuses unknown keys; [`validate`] turns the mirror into a [`Scenario`], collecting every
 //! problem with its line and column. The engine only ever sees a valid `Scenario`.
 
+mod claims;
 mod error;
 mod raw;
 mod validate;
 
+pub use claims::{Claim, Input, Quantity, Requirement, Test, is_money_parameter};
 pub use error::{Problem, ScenarioError, line_column};
 
 use std::path::{Path, PathBuf};
@@ -102,6 +104,8 @@ pub struct Scenario {
     /// True when the file has an `[agencies]` table.
     pub has_agencies: bool,
     pub interventions: Vec<Intervention>,
+    /// Claims from documents, for `prevsim check`; empty when the file states none.
+    pub claims: Vec<Claim>,
 }
 
 impl Scenario {

@@ -25,6 +25,9 @@ pub struct RawScenario {
     pub agencies: Option<RawAgencies>,
     #[serde(default)]
     pub interventions: Vec<RawIntervention>,
+    /// Claims from documents, checked by `prevsim check` (see [`super::claims`]).
+    #[serde(default)]
+    pub claims: Vec<Spanned<super::claims::RawClaim>>,
 }
 
 /// `[agencies]`: agency names, and each unit cost's shares in the order of the names.

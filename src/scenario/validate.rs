@@ -81,6 +81,11 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         agencies: raw.agencies.as_ref().map(|_| &agencies),
     };
     let interventions = v.interventions(&raw.interventions, &context);
+    let claims = super::claims::validate(source, &raw.claims, &v.params, &interventions);
+    let claims = claims.unwrap_or_else(|problems| {
+        v.problems.extend(problems);
+        Vec::new()
+    });
     if !v.problems.is_empty() {
         v.problems.sort_by_key(|p| (p.line, p.column));
         return Err(v.problems);
@@ -101,6 +106,7 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         has_agencies: raw.agencies.is_some(),
         agencies,
         interventions,
+        claims,
     })
 }
 
