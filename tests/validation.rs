@@ -617,5 +617,7 @@ fn the_readme_example_scenario_is_valid() {
     let s = Scenario::parse(&readme[start..end], Path::new("README.md"))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.name, "gm-family-ladder");
-    assert_eq!(s.interventions.len(), 1);
+    assert_eq!(s.interventions.len(), 2);
+    assert!(s.interventions[0].programme.is_some());
+    assert_eq!(s.agencies.names.len(), 5);
 }
