@@ -3,6 +3,9 @@
 //! - `run/gm_2000`: 2,000 iterations of both arms on all threads;
 //! - `run/gm_2000_one_thread`: the same on one thread (parallel speed-up);
 //! - `run/families_1e4`, `run/families_1e7`: cost independent of population size;
+//! - `run/gm_programme_2000`: the shipped `scenarios/gm-family-ladder.toml` (a three-year
+//!   programme, so four groups of families drawn with coupled thinning, five agencies), against
+//!   `run/gm_2000`: what a targeted programme costs per iteration;
 //! - `floor/binomial_draws_of_one_iteration`: the binomial draws one iteration makes, drawn from
 //!   one generator with no engine around them: the floor an iteration cannot beat.
 //!
@@ -101,6 +104,13 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(engine::run(&scaled, options(ITERATIONS), &|| {})))
         });
     }
+    let programme = Scenario::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/gm-family-ladder.toml"),
+    )
+    .expect("shipped scenario is valid");
+    group.bench_function("gm_programme_2000", |b| {
+        b.iter(|| black_box(engine::run(&programme, options(ITERATIONS), &|| {})))
+    });
     group.finish();
 
     // The draws one iteration makes (both arms), recorded once, then drawn bare.
