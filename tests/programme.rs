@@ -571,3 +571,41 @@ fn invalid_programmes_and_agencies_are_refused_with_line_and_field() {
         );
     }
 }
+
+/// With large populations (the shipped Greater Manchester programme, tens of thousands of
+/// families a state, so the hypergeometric splits take their large-population paths) and every
+/// parameter at its mean, the Monte Carlo mean of each figure agrees with the exact fixed-mode
+/// value within 4 standard errors.
+#[test]
+fn large_population_programme_agrees_with_fixed_mode_within_4_standard_errors() {
+    use prevsim::engine::{Expected, Sampled, run_iteration};
+    let s = load(&shipped("gm-family-ladder.toml"));
+    let means = s.params.means();
+    let fixed = run_iteration(&s, means.clone(), &mut Expected);
+    let runs: Vec<_> = (0..400)
+        .map(|i| run_iteration(&s, means.clone(), &mut Sampled::new(23, i)))
+        .collect();
+    let figures: [(&str, fn(&prevsim::engine::IterationResult) -> f64); 4] = [
+        ("gross saving", |it| {
+            it.interventions[0].metrics.gross_saving_pv
+        }),
+        ("chaotic families treated in year 9", |it| {
+            it.interventions[0].years[9].families_treated[0]
+        }),
+        ("children in care in year 9", |it| {
+            it.interventions[0].years[9].children_in_care
+        }),
+        ("coping families in year 5", |it| {
+            it.interventions[0].years[5].families[2]
+        }),
+    ];
+    for (what, f) in figures {
+        let xs: Vec<f64> = runs.iter().map(f).collect();
+        let (mean, se) = mean_se(&xs);
+        let want = f(&fixed);
+        assert!(
+            (mean - want).abs() < 4.0 * se,
+            "{what}: Monte Carlo {mean} vs fixed {want}, se {se}"
+        );
+    }
+}
