@@ -585,7 +585,8 @@ fn large_population_programme_agrees_with_fixed_mode_within_4_standard_errors() 
     let runs: Vec<_> = (0..400)
         .map(|i| run_iteration(&s, means.clone(), &mut Sampled::new(23, i)))
         .collect();
-    let figures: [(&str, fn(&prevsim::engine::IterationResult) -> f64); 4] = [
+    type Figure = fn(&prevsim::engine::IterationResult) -> f64;
+    let figures: [(&str, Figure); 4] = [
         ("gross saving", |it| {
             it.interventions[0].metrics.gross_saving_pv
         }),
