@@ -36,19 +36,22 @@ pub struct Report {
     pub interventions: Interventions,
 }
 
-/// Interventions keyed by name, in the scenario's order.
+/// Entries keyed by name, kept in a given order (the scenario's), serialised as a JSON object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Interventions(pub Vec<(String, InterventionSummary)>);
+pub struct Keyed<K, T>(pub Vec<(K, T)>);
 
-impl Serialize for Interventions {
+impl<K: Serialize, T: Serialize> Serialize for Keyed<K, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (name, summary) in &self.0 {
-            map.serialize_entry(name, summary)?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
         }
         map.end()
     }
 }
+
+/// Interventions keyed by name, in the scenario's order.
+pub type Interventions = Keyed<String, InterventionSummary>;
 
 /// One intervention's results across iterations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -137,18 +140,7 @@ impl Payback {
 }
 
 /// Agencies keyed by name, in the scenario's order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Agencies(pub Vec<(String, AgencySummary)>);
-
-impl Serialize for Agencies {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (name, summary) in &self.0 {
-            map.serialize_entry(name, summary)?;
-        }
-        map.end()
-    }
-}
+pub type Agencies = Keyed<String, AgencySummary>;
 
 /// One agency's figures for one intervention across iterations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -161,25 +153,15 @@ pub struct AgencySummary {
 }
 
 /// Metric summaries in [`METRIC_NAMES`] order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetricSummaries(pub Vec<(&'static str, Option<Summary>)>);
+pub type MetricSummaries = Keyed<&'static str, Option<Summary>>;
 
 impl MetricSummaries {
+    /// A metric's summary by name; `None` when unknown or undefined.
     pub fn get(&self, name: &str) -> Option<&Summary> {
         self.0
             .iter()
             .find(|(n, _)| *n == name)
             .and_then(|(_, s)| s.as_ref())
-    }
-}
-
-impl Serialize for MetricSummaries {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (name, summary) in &self.0 {
-            map.serialize_entry(name, summary)?;
-        }
-        map.end()
     }
 }
 
@@ -244,7 +226,7 @@ pub fn summarise(scenario: &Scenario, run: &RunResult) -> Report {
                 .map(|it| it.interventions[k].metrics.payback_year)
                 .collect();
             let agencies = scenario.has_agencies.then(|| {
-                Agencies(
+                Keyed(
                     scenario
                         .agencies
                         .names
@@ -257,7 +239,7 @@ pub fn summarise(scenario: &Scenario, run: &RunResult) -> Report {
             (
                 lever.name.clone(),
                 InterventionSummary {
-                    metrics: MetricSummaries(metrics),
+                    metrics: Keyed(metrics),
                     prob_net_saving_positive: share_positive(&net),
                     payback: Payback::of(&paybacks, scenario.years),
                     agencies,
@@ -275,7 +257,7 @@ pub fn summarise(scenario: &Scenario, run: &RunResult) -> Report {
         scenario_sha256: scenario.sha256.clone(),
         years: scenario.years,
         discount: scenario.discount.describe(),
-        interventions: Interventions(interventions),
+        interventions: Keyed(interventions),
     }
 }
 
@@ -294,7 +276,7 @@ fn agency_summary(run: &RunResult, k: usize, a: usize) -> AgencySummary {
         .collect();
     let net = values(4);
     AgencySummary {
-        metrics: MetricSummaries(metrics),
+        metrics: Keyed(metrics),
         prob_saves: share_positive(&net),
     }
 }

@@ -4,7 +4,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::prevsim;
 
 use prevsim::check::{self, ScenarioCheck, ThresholdMethod, Verdict, fixed_with};
 use prevsim::engine::RunOptions;
@@ -331,15 +333,6 @@ fn every_problem_in_the_claims_is_reported_at_once() {
 }
 
 // ---- the command line ----------------------------------------------------------------------
-
-fn prevsim(args: &[&str], threads: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_prevsim"));
-    cmd.args(args);
-    if let Some(t) = threads {
-        cmd.env("RAYON_NUM_THREADS", t);
-    }
-    cmd.output().expect("prevsim runs")
-}
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()

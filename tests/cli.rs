@@ -4,18 +4,11 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::prevsim;
 
 const OUTPUTS: [&str; 4] = ["summary.json", "iterations.csv", "yearly.csv", "summary.md"];
-
-fn prevsim(args: &[&str], threads: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_prevsim"));
-    cmd.args(args);
-    if let Some(t) = threads {
-        cmd.env("RAYON_NUM_THREADS", t);
-    }
-    cmd.output().expect("prevsim runs")
-}
 
 fn run_into(out: &Path, extra: &[&str], threads: Option<&str>) -> Output {
     let scenario = common::test_file("uncertain.toml");

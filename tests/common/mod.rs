@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use prevsim::engine::{self, RunOptions, RunResult};
 use prevsim::scenario::Scenario;
@@ -54,4 +55,14 @@ pub fn mean_se(xs: &[f64]) -> (f64, f64) {
     let m = xs.iter().sum::<f64>() / n;
     let var = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
     (m, (var / n).sqrt())
+}
+
+/// Runs the prevsim binary with these arguments, on `threads` rayon threads if given.
+pub fn prevsim(args: &[&str], threads: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_prevsim"));
+    cmd.args(args);
+    if let Some(t) = threads {
+        cmd.env("RAYON_NUM_THREADS", t);
+    }
+    cmd.output().expect("prevsim runs")
 }
