@@ -65,10 +65,10 @@ pub fn validate(files: &[PathBuf]) -> Result<()> {
     for path in files {
         match Scenario::load(path) {
             Ok(s) => println!(
-                "ok  {} ({} interventions, {} years)",
+                "ok  {} ({}, {})",
                 path.display(),
-                s.interventions.len(),
-                s.years
+                plural(s.interventions.len(), "intervention"),
+                plural(s.years as usize, "year")
             ),
             Err(e) => {
                 bad += 1;
@@ -158,6 +158,15 @@ pub fn verify(folders: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// "1 year", "2 years".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 fn invocation() -> Invocation {
     Invocation {
         command_line: std::env::args().collect(),
@@ -222,6 +231,23 @@ fn print_finished(done: &Finished) {
                     gbp(y0.mean)
                 );
             }
+            let programme = m("programme_cost_pv").is_some_and(|p| p.mean > 0.0);
+            if programme && r.years > 1 {
+                println!("    payback: {}", payback_line(&s.payback, r.fixed));
+            }
         }
     }
+}
+
+fn payback_line(p: &prevsim::report::Payback, fixed: bool) -> String {
+    if fixed {
+        return p.p50.to_string();
+    }
+    format!(
+        "median {}, 90% range {} to {}; never within the horizon in {} of iterations",
+        p.p50,
+        p.p5,
+        p.p95,
+        percent(p.never)
+    )
 }
