@@ -11,12 +11,14 @@
 //! [`report`] (summaries), [`export`] (bytes and the one file writer), [`pipeline`] (the `run`
 //! command as a library).
 
+pub mod charts;
 pub mod engine;
 pub mod export;
 pub mod model;
 pub mod money;
 pub mod params;
 pub mod pipeline;
+pub mod plot;
 pub mod report;
 pub mod rng;
 pub mod scenario;
