@@ -4,13 +4,13 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::DrawResult;
 use super::compute::{pad, with_zero};
 use super::data::ChartData;
-use super::frame::{self, Heading, label, largest, page, style_mesh};
-use super::style::{INK, LINE, Style, THIN, TICK_SIZE, intervention_colour};
+use super::frame::{self, Heading, label, largest, page, style_mesh, text};
+use super::style::{INK, LINE, Style, THIN, TICK_SIZE, font, intervention_colour};
 
 const ROW: u32 = 120;
 
@@ -80,23 +80,31 @@ where
         .x_labels(8)
         .y_labels(0)
         .draw()?;
-    if zero_shown {
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(0.0, 0.0), (0.0, n)],
-            INK.stroke_width(THIN + 1),
-        )))?;
-    }
+    let plot = chart.plotting_area().strip_coord_spec();
+    let (width, _) = plot.dim_in_pixel();
     for (i, (d, k)) in rows.iter().enumerate() {
         let iv = &d.interventions[*k];
         let s = iv.net_summary;
         let colour = intervention_colour(*k);
         let y = n - i as f64 - 0.62;
         let half = 0.16;
-        chart.draw_series(std::iter::once(Text::new(
-            format!("{}: {} ({})", d.display_name(), iv.name, d.run_note()),
-            (lo, n - i as f64 - 0.06),
-            label(TICK_SIZE, INK, HPos::Left, VPos::Top),
-        )))?;
+        let (px, py) = chart.backend_coord(&(lo, n - i as f64 - 0.08));
+        let (bx, by) = plot.get_base_pixel();
+        text(
+            &plot,
+            &format!("{}: {} ({})", d.scenario, iv.name, d.run_note()),
+            (px - bx + 12, py - by),
+            font(TICK_SIZE),
+            INK,
+            Pos::new(HPos::Left, VPos::Top),
+            width.saturating_sub(24),
+        )?;
+        if zero_shown {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, y - 0.3), (0.0, y + 0.3)],
+                INK.stroke_width(THIN + 1),
+            )))?;
+        }
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(s.p5, y), (s.p95, y)],
             colour.stroke_width(LINE),

@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::DrawResult;
 use super::data::ChartData;
 use super::frame::{self, Heading, caption, page, style_mesh, text};
-use super::over_time::{year_label, year_range};
+use super::over_time::{YEAR_AXIS, shown_year, year_label, year_range};
 use super::style::{BASELINE, INK, STATES, Style, TICK_SIZE, font, intervention_colour, thousands};
 use crate::model::STATES as STATE_NAMES;
 
@@ -89,8 +89,9 @@ where
         };
         if let Some((year, chaotic)) = chaotic_at_end(stack) {
             title.push_str(&format!(
-                ": {} chaotic families in year {year}",
-                thousands(chaotic)
+                ": {} chaotic families in year {}",
+                thousands(chaotic),
+                shown_year(year)
             ));
             if let (false, Some((_, base))) = (arm == "baseline", baseline_end) {
                 title.push_str(&format!(" (baseline {})", thousands(base)));
@@ -105,7 +106,7 @@ where
         let count = |v: &f64| thousands(*v);
         let mut mesh = chart.configure_mesh();
         style_mesh(&mut mesh);
-        mesh.x_desc("Year (0 = first)")
+        mesh.x_desc(YEAR_AXIS)
             .y_desc("Families")
             .x_label_formatter(&year_label)
             .y_label_formatter(&count)
@@ -114,7 +115,7 @@ where
             .draw()?;
         let width = 0.7;
         for (year, v) in stack {
-            let x = f64::from(*year);
+            let x = shown_year(*year);
             let mut bottom = 0.0;
             for (s, families) in v.iter().enumerate() {
                 let top = bottom + families;

@@ -36,10 +36,19 @@ pub fn year_label(v: &f64) -> String {
     }
 }
 
+/// Where a year of `yearly.csv` (counted from 0) is drawn: charts number years from 1, as a
+/// report does ("year 1" is the first year of the horizon).
+pub fn shown_year(year: u32) -> f64 {
+    f64::from(year) + 1.0
+}
+
 /// The x range for `years` years, with room for a box when there is one year.
 pub fn year_range(years: u32) -> std::ops::Range<f64> {
-    -0.5..(f64::from(years.max(1)) - 0.5)
+    0.5..(f64::from(years.max(1)) + 0.5)
 }
+
+/// The name of the x axis.
+pub const YEAR_AXIS: &str = "Year (1 = first year)";
 
 /// Draws one fan: the P5-P95 band, the P25-P75 band and the median. With a single year the
 /// bands are boxes of `box_width` centred on the year plus `offset`.
@@ -53,7 +62,7 @@ pub fn draw_fan<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let x = |p: &FanPoint| f64::from(p.year) + offset;
+    let x = |p: &FanPoint| shown_year(p.year) + offset;
     if points.len() == 1 {
         let p = &points[0];
         let (l, r) = (x(p) - box_width / 2.0, x(p) + box_width / 2.0);
@@ -115,7 +124,7 @@ where
         let cumulative = fan(data.series(&iv.name, "cumulative_net_saving"));
         let payback = payback_year(&cumulative);
         let pays = match payback {
-            Some(y) => format!("pays back in year {y}"),
+            Some(y) => format!("pays back in year {} (median)", shown_year(y)),
             None => format!("no payback within {} years", data.years),
         };
         let captions = [
@@ -128,6 +137,8 @@ where
         {
             let area = caption(&panels[row * 2 + col], title, colour)?;
             let (lo, hi) = fan_range([points.as_slice()], true);
+            // Room above the bands for the payback label.
+            let hi = hi + 0.1 * (hi - lo);
             let mut chart = ChartBuilder::on(&area)
                 .margin_right(30)
                 .x_label_area_size(frame::X_LABELS)
@@ -137,7 +148,7 @@ where
             let money = |v: &f64| style.unit.tick(*v, axis);
             let mut mesh = chart.configure_mesh();
             style_mesh(&mut mesh);
-            mesh.x_desc("Year (0 = first)")
+            mesh.x_desc(YEAR_AXIS)
                 .y_desc(if col == 0 {
                     "Net saving in the year"
                 } else {
@@ -155,7 +166,7 @@ where
             )))?;
             draw_fan(&mut chart, points, colour, 0.0, 0.5)?;
             if let (1, Some(y)) = (col, payback) {
-                let x = f64::from(y);
+                let x = shown_year(y);
                 chart.draw_series(DashedLineSeries::new(
                     vec![(x, lo), (x, hi)],
                     12,
@@ -168,7 +179,7 @@ where
                     HPos::Left
                 };
                 chart.draw_series(std::iter::once(Text::new(
-                    format!(" payback: year {y} "),
+                    format!(" payback: year {x} "),
                     (x, hi),
                     label(TICK_SIZE, INK, anchor, VPos::Top),
                 )))?;

@@ -8,7 +8,7 @@ use super::DrawResult;
 use super::compute::{fan, fan_range};
 use super::data::ChartData;
 use super::frame::{self, Heading, caption, page, style_mesh};
-use super::over_time::{draw_fan, year_label, year_range};
+use super::over_time::{YEAR_AXIS, draw_fan, shown_year, year_label, year_range};
 use super::style::{BASELINE, Style, colour_name, intervention_colour, thousands};
 
 const ROW: u32 = 560;
@@ -40,7 +40,20 @@ where
     for (k, (panel, iv)) in panels.iter().zip(&data.interventions).enumerate() {
         let colour = intervention_colour(k);
         let arm = fan(data.series(&iv.name, MEASURE));
-        let title = format!("Baseline (grey) and {} ({})", iv.name, colour_name(k));
+        let mut title = format!("{} ({}) and the baseline (grey)", iv.name, colour_name(k));
+        if let (Some(b), Some(a)) = (baseline.last(), arm.last()) {
+            let fewer = b.band.p50 - a.band.p50;
+            let (n, word) = if fewer >= 0.0 {
+                (fewer, "fewer")
+            } else {
+                (-fewer, "more")
+            };
+            title.push_str(&format!(
+                ": {} {word} in care in year {} (medians)",
+                thousands(n),
+                shown_year(b.year)
+            ));
+        }
         let area = caption(panel, &title, colour)?;
         let (lo, hi) = fan_range([baseline.as_slice(), arm.as_slice()], false);
         let mut chart = ChartBuilder::on(&area)
@@ -51,7 +64,7 @@ where
         let count = |v: &f64| thousands(*v);
         let mut mesh = chart.configure_mesh();
         style_mesh(&mut mesh);
-        mesh.x_desc("Year (0 = first)")
+        mesh.x_desc(YEAR_AXIS)
             .y_desc("Children in care")
             .x_label_formatter(&year_label)
             .y_label_formatter(&count)

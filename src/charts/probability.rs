@@ -4,22 +4,25 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::DrawResult;
 use super::compute::{amount_exceeded_with, pad, probability_curve, value_range, with_zero};
 use super::data::ChartData;
 use super::frame::{self, Heading, largest, page, style_mesh};
-use super::style::{GRID, INK, LINE, Style, THIN, TICK_SIZE, font, intervention_colour};
+use super::style::{INK, LINE, Style, THIN, TICK_SIZE, font, intervention_colour};
 use crate::money::percent;
 
 const PLOT: u32 = 900;
+const LEGEND_ROW: u32 = 50;
 /// Points on each curve: smooth at any number of iterations, cheap at 100,000.
 const POINTS: usize = 600;
 /// The probability marked on each curve.
 const MARKED: f64 = 0.8;
 
 pub fn height(data: &ChartData) -> Option<u32> {
-    (!data.interventions.is_empty()).then_some(frame::HEADER + frame::FOOTER + PLOT)
+    let n = data.interventions.len() as u32;
+    (n > 0).then_some(frame::HEADER + frame::FOOTER + PLOT + LEGEND_ROW * n + 20)
 }
 
 pub fn draw<DB: DrawingBackend>(
@@ -43,7 +46,10 @@ where
     );
     let (lo, hi, zero_shown) = with_zero(lo, hi);
     let (lo, hi) = pad(lo, hi);
-    let mut chart = ChartBuilder::on(&body)
+    let (_, h) = body.dim_in_pixel();
+    let legend_height = LEGEND_ROW * data.interventions.len() as u32 + 20;
+    let (plot, legend) = body.split_vertically(h.saturating_sub(legend_height));
+    let mut chart = ChartBuilder::on(&plot)
         .margin_top(20)
         .margin_right(40)
         .x_label_area_size(frame::X_LABELS)
@@ -54,7 +60,7 @@ where
     let pct = |v: &f64| format!("{v:.0}%");
     let mut mesh = chart.configure_mesh();
     style_mesh(&mut mesh);
-    mesh.x_desc("Net saving, present value: at least this amount")
+    mesh.x_desc("Net saving, present value")
         .y_desc("Chance of saving more")
         .x_label_formatter(&money)
         .y_label_formatter(&pct)
@@ -77,7 +83,7 @@ where
         let colour = intervention_colour(k);
         let curve = probability_curve(&iv.net_saving_pv, lo, hi, POINTS);
         let y = amount_exceeded_with(&iv.net_saving_pv, MARKED);
-        let legend = if data.fixed {
+        let legend_text = if data.fixed {
             format!(
                 "{}: base case {}",
                 iv.name,
@@ -85,22 +91,18 @@ where
             )
         } else {
             format!(
-                "{}: {} chance of more than {}; P(more than £0) = {}",
+                "{}: {:.0}% chance of saving more than {}; P(more than £0) = {}",
                 iv.name,
-                percent(MARKED),
+                100.0 * MARKED,
                 style.unit.amount(y),
                 percent(iv.prob_net_saving_positive)
             )
         };
-        chart
-            .draw_series(LineSeries::new(
-                curve.into_iter().map(|(x, p)| (x, 100.0 * p)),
-                colour.stroke_width(LINE),
-            ))?
-            .label(legend)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 40, y)], colour.stroke_width(LINE))
-            });
+        chart.draw_series(LineSeries::new(
+            curve.into_iter().map(|(x, p)| (x, 100.0 * p)),
+            colour.stroke_width(LINE),
+        ))?;
+        legend_row(&legend, k, &legend_text, colour)?;
         let mut marks = Vec::new();
         if !data.fixed {
             marks.push((y, 100.0 * MARKED));
@@ -114,14 +116,33 @@ where
                 .map(|p| Circle::new(p, 10, colour.filled())),
         )?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .margin(25)
-        .legend_area_size(55)
-        .label_font(font(TICK_SIZE).color(&INK))
-        .background_style(WHITE.mix(0.92))
-        .border_style(GRID.stroke_width(2))
-        .draw()?;
     Ok(())
+}
+
+/// One line of the legend under the plot: the intervention's colour and what its curve says.
+fn legend_row<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    k: usize,
+    text: &str,
+    colour: RGBColor,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (w, _) = area.dim_in_pixel();
+    let x = frame::Y_LABELS as i32;
+    let y = 30 + (LEGEND_ROW * k as u32) as i32;
+    area.draw(&PathElement::new(
+        vec![(x, y), (x + 50, y)],
+        colour.stroke_width(LINE + 2),
+    ))?;
+    frame::text(
+        area,
+        text,
+        (x + 65, y),
+        font(TICK_SIZE),
+        INK,
+        Pos::new(HPos::Left, VPos::Center),
+        w.saturating_sub(x as u32 + 80),
+    )
 }
