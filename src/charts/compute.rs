@@ -188,7 +188,8 @@ mod tests {
         assert_eq!(with_zero(-1.0, 5.0), (-1.0, 5.0, true));
         assert_eq!(with_zero(1.0, 5.0), (0.0, 5.0, true));
         assert_eq!(with_zero(3.5, 5.0), (3.5, 5.0, false));
-        assert_eq!(with_zero(-5.0, -2.0), (-5.0, 0.0, true));
+        assert_eq!(with_zero(-5.0, -1.0), (-5.0, 0.0, true));
+        assert_eq!(with_zero(-5.0, -2.0), (-5.0, -2.0, false));
     }
 
     #[test]
