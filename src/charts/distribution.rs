@@ -28,11 +28,12 @@ pub fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let heading = Heading::for_scenario(
-        data,
-        style,
-        "How much could it save? Net saving (present value) across the model's iterations",
-    );
+    let shows = if data.fixed {
+        "Fixed base case: one net saving (present value) per intervention; run without --fixed for its distribution"
+    } else {
+        "How much could it save? Net saving (present value) across the model's iterations"
+    };
+    let heading = Heading::for_scenario(data, style, shows);
     let body = page(root, &heading)?;
     let (lo, hi) = value_range(
         data.interventions
@@ -83,21 +84,33 @@ where
             .build_cartesian_2d(lo..hi, 0.0..top * 1.45)?;
         let axis = largest(lo, hi);
         let money = |v: &f64| style.unit.tick(*v, axis);
-        let pct = |v: &f64| format!("{v:.0}%");
+        // A fixed base case has one value: no distribution to draw, only the value.
+        let pct = |v: &f64| {
+            if data.fixed {
+                String::new()
+            } else {
+                format!("{v:.0}%")
+            }
+        };
         let mut mesh = chart.configure_mesh();
         style_mesh(&mut mesh);
         mesh.x_desc("Net saving, present value")
-            .y_desc("Share of iterations")
+            .y_desc(if data.fixed {
+                ""
+            } else {
+                "Share of iterations"
+            })
             .x_label_formatter(&money)
             .y_label_formatter(&pct)
             .x_labels(8)
             .y_labels(5)
             .draw()?;
-        chart.draw_series(hist.bins().map(|(l, r, c)| {
+        let bars: Vec<_> = hist.bins().filter(|_| !data.fixed).collect();
+        chart.draw_series(bars.iter().map(|&(l, r, c)| {
             Rectangle::new([(l, 0.0), (r, share(c))], colour.mix(0.8).filled())
         }))?;
         chart
-            .draw_series(hist.bins().map(|(l, r, c)| {
+            .draw_series(bars.iter().map(|&(l, r, c)| {
                 Rectangle::new([(l, 0.0), (r, share(c))], WHITE.stroke_width(1))
             }))?;
         let vline = |x: f64, to: f64| vec![(x, 0.0), (x, to)];

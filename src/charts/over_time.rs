@@ -97,6 +97,48 @@ where
     Ok(())
 }
 
+/// Draws a fan as lines only (median solid, P25 and P75 dashed, P5 and P95 dotted), so that a
+/// filled fan drawn with it stays readable: used for the baseline beside an intervention.
+pub fn draw_fan_outline<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    points: &[FanPoint],
+    colour: RGBColor,
+    offset: f64,
+    box_width: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let x = |p: &FanPoint| shown_year(p.year) + offset;
+    let lines: [(fn(&FanPoint) -> f64, u32, u32, u32); 5] = [
+        (|p| p.band.p5, 4, 6, THIN),
+        (|p| p.band.p95, 4, 6, THIN),
+        (|p| p.band.p25, 14, 8, THIN + 1),
+        (|p| p.band.p75, 14, 8, THIN + 1),
+        (|p| p.band.p50, 0, 0, LINE),
+    ];
+    for (value, dash, gap, width) in lines {
+        let path: Vec<(f64, f64)> = if points.len() == 1 {
+            let p = &points[0];
+            let y = value(p);
+            vec![(x(p) - box_width / 2.0, y), (x(p) + box_width / 2.0, y)]
+        } else {
+            points.iter().map(|p| (x(p), value(p))).collect()
+        };
+        if dash == 0 {
+            chart.draw_series(LineSeries::new(path, colour.stroke_width(width)))?;
+        } else {
+            chart.draw_series(DashedLineSeries::new(
+                path,
+                dash,
+                gap,
+                colour.stroke_width(width),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ChartData,

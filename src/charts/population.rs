@@ -8,7 +8,7 @@ use super::DrawResult;
 use super::compute::{fan, fan_range};
 use super::data::ChartData;
 use super::frame::{self, Heading, caption, page, style_mesh};
-use super::over_time::{YEAR_AXIS, draw_fan, shown_year, year_label, year_range};
+use super::over_time::{YEAR_AXIS, draw_fan, draw_fan_outline, shown_year, year_label, year_range};
 use super::style::{BASELINE, Style, colour_name, intervention_colour, thousands};
 
 const ROW: u32 = 560;
@@ -31,7 +31,7 @@ where
     let heading = Heading::for_scenario(
         data,
         style,
-        "Children in care at the start of each year: median, P25-P75 and P5-P95 bands",
+        "Children in care at the start of each year: medians, P25-P75 and P5-P95 (baseline: dashed and dotted lines)",
     );
     let body = page(root, &heading)?;
     let baseline = fan(data.series("baseline", MEASURE));
@@ -72,7 +72,7 @@ where
             .y_labels(6)
             .draw()?;
         let (shift, width) = if single { (0.15, 0.28) } else { (0.0, 0.5) };
-        draw_fan(&mut chart, &baseline, BASELINE, -shift, width)?;
+        draw_fan_outline(&mut chart, &baseline, BASELINE, -shift, width)?;
         draw_fan(&mut chart, &arm, colour, shift, width)?;
     }
     Ok(())
