@@ -97,6 +97,9 @@ where
     Ok(())
 }
 
+/// Picks one percentile of a fan point.
+type Percentile = fn(&FanPoint) -> f64;
+
 /// Draws a fan as lines only (median solid, P25 and P75 dashed, P5 and P95 dotted), so that a
 /// filled fan drawn with it stays readable: used for the baseline beside an intervention.
 pub fn draw_fan_outline<DB: DrawingBackend>(
@@ -110,7 +113,7 @@ where
     DB::ErrorType: 'static,
 {
     let x = |p: &FanPoint| shown_year(p.year) + offset;
-    let lines: [(fn(&FanPoint) -> f64, u32, u32, u32); 5] = [
+    let lines: [(Percentile, u32, u32, u32); 5] = [
         (|p| p.band.p5, 4, 6, THIN),
         (|p| p.band.p95, 4, 6, THIN),
         (|p| p.band.p25, 14, 8, THIN + 1),
