@@ -20,7 +20,7 @@
 //! **Adding a chart** (for example who pays and who saves, once results carry agencies): add a
 //! variant to [`ChartKind`] and to [`ChartKind::ALL`], its file stem in
 //! [`ChartKind::file_stem`], and a file with `height` and `draw` functions called from
-//! [`ChartKind::height`] and [`ChartKind::draw`]. A chart whose data a folder lacks (older
+//! [`ChartKind::height`] and `ChartKind::draw`. A chart whose data a folder lacks (older
 //! results) returns no height and is skipped.
 
 mod comparison;
