@@ -69,7 +69,9 @@ struct SummaryFile {
 
 #[derive(Deserialize)]
 struct SummaryIntervention {
-    metrics: BTreeMap<String, Option<Band>>,
+    /// Kept as JSON: only `net_saving_pv` is read, so metrics of other shapes never get in the
+    /// way.
+    metrics: BTreeMap<String, serde_json::Value>,
     prob_net_saving_positive: Option<f64>,
 }
 
@@ -122,8 +124,7 @@ impl ChartData {
                     let net_summary = s
                         .metrics
                         .get("net_saving_pv")
-                        .copied()
-                        .flatten()
+                        .and_then(|v| Band::deserialize(v).ok())
                         .ok_or_else(|| bad("summary.json", format!("{name}: no net_saving_pv")))?;
                     Ok(InterventionData {
                         name,
@@ -246,4 +247,56 @@ fn yearly_bands(bytes: &[u8]) -> Result<Yearly, ChartError> {
         rows.sort_by_key(|(y, _)| *y);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(summary: &str, iterations: &str, yearly: &str) -> Vec<(String, Vec<u8>)> {
+        vec![
+            ("summary.json".into(), summary.as_bytes().to_vec()),
+            ("iterations.csv".into(), iterations.as_bytes().to_vec()),
+            ("yearly.csv".into(), yearly.as_bytes().to_vec()),
+        ]
+    }
+
+    const BAND: &str =
+        r#"{"mean": 2, "sd": 1, "se": 0.5, "p5": 0.5, "p25": 1, "p50": 2, "p75": 3, "p95": 3.5}"#;
+
+    #[test]
+    fn reads_what_it_needs_and_ignores_what_it_does_not_know() {
+        let summary = format!(
+            r#"{{"scenario": "s", "title": null, "seed": 3, "iterations": 2, "fixed": false,
+            "years": 1, "discount": "none", "new_field": [1, 2],
+            "interventions": {{"b": {{"metrics": {{"net_saving_pv": {BAND}, "bcr": null,
+            "payback_year": {{"share_never": 0.1}}}}, "prob_net_saving_positive": 1.0,
+            "agencies": {{"police": 3}}}},
+            "a": {{"metrics": {{"net_saving_pv": {BAND}}}, "prob_net_saving_positive": 0.5}}}}}}"#
+        );
+        let iterations = "iteration,intervention,extra,net_saving_pv\n\
+                          0,b,x,1.5\n0,a,y,-1\n1,b,x,2.5\n1,a,y,3\n";
+        let yearly = "year,arm,measure,mean,sd,p5,p25,p50,p75,p95,agency\n\
+                      0,baseline,children_in_care,5,0,5,5,5,5,5,\n\
+                      0,b,families_treated,1,0,1,1,1,1,1,\n";
+        let data = ChartData::from_files(&files(&summary, iterations, yearly)).unwrap();
+        // Interventions in the scenario's order (iterations.csv), not alphabetical.
+        let names: Vec<&str> = data.interventions.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["b", "a"]);
+        assert_eq!(data.interventions[0].net_saving_pv, [1.5, 2.5]);
+        assert_eq!(data.interventions[1].prob_net_saving_positive, 0.5);
+        assert_eq!(data.interventions[0].net_summary.p95, 3.5);
+        assert_eq!(data.series("baseline", "children_in_care")[0].1.p50, 5.0);
+        assert_eq!(data.series("b", "families_treated").len(), 1);
+        assert!(data.series("b", "no such measure").is_empty());
+        assert_eq!(data.run_note(), "2 iterations, seed 3");
+    }
+
+    #[test]
+    fn says_which_file_is_wrong() {
+        let e = ChartData::from_files(&files("{}", "", "")).unwrap_err();
+        assert!(e.to_string().starts_with("summary.json:"), "{e}");
+        let e = ChartData::from_files(&[]).unwrap_err();
+        assert_eq!(e.to_string(), "summary.json: missing");
+    }
 }

@@ -113,7 +113,7 @@ where
             .x_labels(data.years.min(11) as usize + 1)
             .y_labels(5)
             .draw()?;
-        let width = 0.7;
+        let width = if data.years <= 1 { 0.3 } else { 0.7 };
         for (year, v) in stack {
             let x = shown_year(*year);
             let mut bottom = 0.0;
