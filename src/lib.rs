@@ -9,6 +9,7 @@
 //! Layers, each with one job: [`scenario`] (files to a validated [`scenario::Scenario`]),
 //! [`params`] (distributions), [`rng`] (streams), [`engine`] (simulation), [`stats`] and
 //! [`report`] (summaries), [`export`] (bytes and the one file writer), [`pipeline`] (the `run`
+//! command as a library), [`charts`] (charts drawn from the data files) and [`plot`] (the `plot`
 //! command as a library).
 
 pub mod charts;
