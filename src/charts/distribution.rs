@@ -130,13 +130,20 @@ where
             vline(s.mean, top * 1.2),
             INK.stroke_width(LINE),
         )))?;
-        let mean_label = if data.fixed { "base case" } else { "mean" };
+        // Without spread (a fixed base case, or an intervention that changes nothing) P5, mean
+        // and P95 coincide: one label says it.
+        let no_spread = s.p5 == s.p95;
+        let mean_label = match (data.fixed, no_spread) {
+            (true, _) => "base case",
+            (false, true) => "every iteration:",
+            (false, false) => "mean",
+        };
         chart.draw_series(std::iter::once(Text::new(
             format!("{mean_label} {}", style.unit.amount(s.mean)),
             (s.mean, top * 1.21),
-            label(TICK_SIZE, INK, HPos::Center, VPos::Bottom),
+            label(TICK_SIZE, INK, anchor_within(s.mean, lo, hi), VPos::Bottom),
         )))?;
-        if !data.fixed {
+        if !data.fixed && !no_spread {
             for (x, name, anchor) in [(s.p5, "P5", HPos::Right), (s.p95, "P95", HPos::Left)] {
                 chart.draw_series(DashedLineSeries::new(
                     vline(x, top * 1.05),
@@ -157,4 +164,16 @@ where
         }
     }
     Ok(())
+}
+
+/// Centres a label on `x`, unless that would push it off the plot near an edge.
+fn anchor_within(x: f64, lo: f64, hi: f64) -> HPos {
+    let at = (x - lo) / (hi - lo);
+    if at < 0.15 {
+        HPos::Left
+    } else if at > 0.85 {
+        HPos::Right
+    } else {
+        HPos::Center
+    }
 }
