@@ -114,18 +114,21 @@ where
                 Rectangle::new([(l, 0.0), (r, share(c))], WHITE.stroke_width(1))
             }))?;
         let vline = |x: f64, to: f64| vec![(x, 0.0), (x, to)];
+        let s = iv.net_summary;
         if zero_shown {
             chart.draw_series(std::iter::once(PathElement::new(
                 vline(0.0, top * 1.38),
                 INK.stroke_width(THIN + 1),
             )))?;
-            chart.draw_series(std::iter::once(Text::new(
-                " £0: break-even",
-                (0.0, top * 1.38),
-                label(TICK_SIZE, INK, HPos::Left, VPos::Top),
-            )))?;
+            // An intervention that saves exactly nothing is labelled once, below.
+            if s.mean != 0.0 || s.p5 != s.p95 {
+                chart.draw_series(std::iter::once(Text::new(
+                    " £0: break-even",
+                    (0.0, top * 1.38),
+                    label(TICK_SIZE, INK, HPos::Left, VPos::Top),
+                )))?;
+            }
         }
-        let s = iv.net_summary;
         chart.draw_series(std::iter::once(PathElement::new(
             vline(s.mean, top * 1.2),
             INK.stroke_width(LINE),

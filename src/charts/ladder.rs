@@ -11,7 +11,9 @@ use super::DrawResult;
 use super::data::ChartData;
 use super::frame::{self, Heading, caption, page, style_mesh, text};
 use super::over_time::{YEAR_AXIS, shown_year, year_label, year_range};
-use super::style::{BASELINE, INK, STATES, Style, TICK_SIZE, font, intervention_colour, thousands};
+use super::style::{
+    BASELINE, INK, STATES, Style, TICK_SIZE, font, intervention_colour, thousands, whole,
+};
 use crate::model::STATES as STATE_NAMES;
 
 const ROW: u32 = 470;
@@ -103,7 +105,7 @@ where
             .x_label_area_size(frame::X_LABELS)
             .y_label_area_size(frame::Y_LABELS)
             .build_cartesian_2d(year_range(data.years), 0.0..top)?;
-        let count = |v: &f64| thousands(*v);
+        let count = |v: &f64| whole(*v);
         let mut mesh = chart.configure_mesh();
         style_mesh(&mut mesh);
         mesh.x_desc(YEAR_AXIS)

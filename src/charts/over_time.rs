@@ -182,6 +182,12 @@ where
         {
             let area = caption(&panels[row * 2 + col], title, colour)?;
             let (lo, hi) = fan_range([points.as_slice()], true);
+            // An intervention that saves nothing at all still gets a readable money axis.
+            let (lo, hi) = if hi - lo < 10.0 {
+                (-1000.0, 1000.0)
+            } else {
+                (lo, hi)
+            };
             // Room above the bands for the payback label.
             let hi = hi + 0.1 * (hi - lo);
             let mut chart = ChartBuilder::on(&area)

@@ -9,7 +9,7 @@ use super::compute::{fan, fan_range};
 use super::data::ChartData;
 use super::frame::{self, Heading, caption, page, style_mesh};
 use super::over_time::{YEAR_AXIS, draw_fan, draw_fan_outline, shown_year, year_label, year_range};
-use super::style::{BASELINE, Style, colour_name, intervention_colour, thousands};
+use super::style::{BASELINE, Style, colour_name, intervention_colour, thousands, whole};
 
 const ROW: u32 = 560;
 const MEASURE: &str = "children_in_care";
@@ -61,7 +61,7 @@ where
             .x_label_area_size(frame::X_LABELS)
             .y_label_area_size(frame::Y_LABELS)
             .build_cartesian_2d(year_range(data.years), lo.max(0.0)..hi)?;
-        let count = |v: &f64| thousands(*v);
+        let count = |v: &f64| whole(*v);
         let mut mesh = chart.configure_mesh();
         style_mesh(&mut mesh);
         mesh.x_desc(YEAR_AXIS)

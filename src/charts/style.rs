@@ -208,6 +208,15 @@ pub fn thousands(x: f64) -> String {
     }
 }
 
+/// A count for an axis tick: whole numbers only (a tick between two whole numbers stays blank).
+pub fn whole(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        thousands(x)
+    } else {
+        String::new()
+    }
+}
+
 /// How a chart looks: the analyst's restyling options (`prevsim plot --title ...`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Style {
