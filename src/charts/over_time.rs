@@ -230,7 +230,7 @@ where
                     HPos::Left
                 };
                 chart.draw_series(std::iter::once(Text::new(
-                    format!(" payback: year {x} "),
+                    format!("  payback: year {x}  "),
                     (x, hi),
                     label(TICK_SIZE, INK, anchor, VPos::Top),
                 )))?;
