@@ -123,7 +123,7 @@ where
     F: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> DrawResult,
 {
     let (w, h) = size;
-    let mut pixels = vec![255u8; (w * h * 3) as usize];
+    let mut pixels = vec![255u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
         draw(&root)?;
