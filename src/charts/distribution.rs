@@ -115,17 +115,24 @@ where
             }))?;
         let vline = |x: f64, to: f64| vec![(x, 0.0), (x, to)];
         let s = iv.net_summary;
+        // A mean close to zero: `Some(true)` above it, `Some(false)` below it.
+        let near_zero = (zero_shown && s.mean.abs() < 0.15 * (hi - lo)).then_some(s.mean >= 0.0);
         if zero_shown {
             chart.draw_series(std::iter::once(PathElement::new(
                 vline(0.0, top * 1.38),
                 INK.stroke_width(THIN + 1),
             )))?;
-            // An intervention that saves exactly nothing is labelled once, below.
+            // An intervention that saves exactly nothing is labelled once, below. Beside a mean
+            // just above zero the label goes to the left of the line, out of the mean's way.
+            let (text, anchor) = match near_zero {
+                Some(true) => ("£0: break-even ", HPos::Right),
+                _ => (" £0: break-even", HPos::Left),
+            };
             if s.mean != 0.0 || s.p5 != s.p95 {
                 chart.draw_series(std::iter::once(Text::new(
-                    " £0: break-even",
+                    text,
                     (0.0, top * 1.38),
-                    label(TICK_SIZE, INK, HPos::Left, VPos::Top),
+                    label(TICK_SIZE, INK, anchor, VPos::Top),
                 )))?;
             }
         }
@@ -141,10 +148,28 @@ where
             (false, true) => "every iteration:",
             (false, false) => "mean",
         };
+        let (text, anchor) = match near_zero {
+            _ if no_spread => (
+                format!("{mean_label} {}", style.unit.amount(s.mean)),
+                anchor_within(s.mean, lo, hi),
+            ),
+            Some(true) => (
+                format!(" {mean_label} {}", style.unit.amount(s.mean)),
+                HPos::Left,
+            ),
+            Some(false) => (
+                format!("{mean_label} {} ", style.unit.amount(s.mean)),
+                HPos::Right,
+            ),
+            None => (
+                format!("{mean_label} {}", style.unit.amount(s.mean)),
+                anchor_within(s.mean, lo, hi),
+            ),
+        };
         chart.draw_series(std::iter::once(Text::new(
-            format!("{mean_label} {}", style.unit.amount(s.mean)),
+            text,
             (s.mean, top * 1.21),
-            label(TICK_SIZE, INK, anchor_within(s.mean, lo, hi), VPos::Bottom),
+            label(TICK_SIZE, INK, anchor, VPos::Bottom),
         )))?;
         if !data.fixed && !no_spread {
             for (x, name, anchor) in [(s.p5, "P5", HPos::Right), (s.p95, "P95", HPos::Left)] {

@@ -161,20 +161,25 @@ impl MoneyUnit {
         if self == MoneyUnit::Auto {
             return crate::money::gbp(x);
         }
-        self.tick(x, x.abs())
+        self.format(x, x.abs(), 2)
     }
 
     /// An axis tick: every tick of an axis uses the unit of its largest amount, so a reader
     /// compares like with like (£0, £2m, £4m rather than £0, £2m, £500k).
     pub fn tick(self, x: f64, axis_largest: f64) -> String {
-        let unit = self.resolve(axis_largest);
+        self.format(x, axis_largest, 3)
+    }
+
+    /// `x` in the unit chosen for `largest`, with at most `decimals` decimals.
+    fn format(self, x: f64, largest: f64, decimals: usize) -> String {
+        let unit = self.resolve(largest);
         let (scale, suffix) = unit.scale();
         let sign = if x < 0.0 { "-" } else { "" };
         let v = x.abs() / scale;
         let digits = if unit == MoneyUnit::Pounds {
             thousands(v.round())
         } else {
-            trim(&format!("{v:.3}"))
+            trim(&format!("{v:.decimals$}"))
         };
         if digits == "0" {
             return "£0".to_string();
@@ -246,6 +251,8 @@ mod tests {
         assert_eq!(auto.tick(-250_000.0, 4e5), "-£250k");
         assert_eq!(auto.amount(4_250_000.0), "£4.25m");
         assert_eq!(MoneyUnit::Thousands.amount(4_250_000.0), "£4250k");
+        assert_eq!(MoneyUnit::Millions.amount(-3_528_400.0), "-£3.53m");
+        assert_eq!(MoneyUnit::Millions.tick(2_500_000.0, 1e7), "£2.5m");
         assert_eq!(MoneyUnit::Pounds.tick(4_250_000.0, 1.0), "£4,250,000");
         assert_eq!("m".parse::<MoneyUnit>(), Ok(MoneyUnit::Millions));
         assert_eq!("£".parse::<MoneyUnit>(), Ok(MoneyUnit::Pounds));
