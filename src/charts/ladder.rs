@@ -1,13 +1,15 @@
 //! The family ladder: families in each state (chaotic, barely coping, coping, thriving) at the
 //! start of each year, stacked (means across iterations), for the baseline and each
-//! intervention on the same scale. Captions give the chaotic families in the last year, where
-//! a shift is too small to see against the whole population.
+//! intervention on the same scale. Captions give the chaotic families in the last year, and under
+//! each intervention a panel shows its change against the baseline per state (grouped bars),
+//! which is usually too small to see against the whole population.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::DrawResult;
+use super::compute::pad;
 use super::data::ChartData;
 use super::frame::{self, Heading, caption, page, style_mesh, text};
 use super::over_time::{YEAR_AXIS, shown_year, year_label, year_range};
@@ -52,7 +54,8 @@ fn arms(data: &ChartData) -> Vec<(String, RGBColor)> {
 
 pub fn height(data: &ChartData) -> Option<u32> {
     let has = !stacks(data, "baseline").is_empty();
-    let rows = arms(data).len() as u32;
+    // The baseline, then each intervention and its change against the baseline.
+    let rows = 1 + 2 * data.interventions.len() as u32;
     has.then(|| frame::HEADER + frame::FOOTER + rows * ROW + LEGEND)
 }
 
@@ -82,8 +85,15 @@ where
         * 1.04;
     let chaotic_at_end = |s: &[(u32, [f64; 4])]| s.last().map(|(y, v)| (*y, v[0]));
     let baseline_end = chaotic_at_end(&all[0]);
-    let panels = panels_area.split_evenly((arms.len(), 1));
-    for ((panel, (arm, colour)), stack) in panels.iter().zip(&arms).zip(&all) {
+    let panels = panels_area.split_evenly((2 * arms.len() - 1, 1));
+    // Row of each arm's stacked panel: the baseline first, each intervention followed by its
+    // change against the baseline.
+    let row_of = |i: usize| if i == 0 { 0 } else { 2 * i - 1 };
+    for (i, ((arm, colour), stack)) in arms.iter().zip(&all).enumerate() {
+        let panel = &panels[row_of(i)];
+        if i > 0 {
+            change(&panels[row_of(i) + 1], data, arm, *colour, &all[0], stack)?;
+        }
         let mut title = if arm == "baseline" {
             "Baseline".to_string()
         } else {
@@ -116,7 +126,7 @@ where
             .y_labels(5)
             .draw()?;
         let width = if data.years <= 1 { 0.3 } else { 0.7 };
-        for (year, v) in stack {
+        for (year, v) in stack.iter() {
             let x = shown_year(*year);
             let mut bottom = 0.0;
             for (s, families) in v.iter().enumerate() {
@@ -130,6 +140,70 @@ where
         }
     }
     legend_strip(&legend)?;
+    Ok(())
+}
+
+type Stack = [(u32, [f64; 4])];
+
+/// An intervention's families per state minus the baseline's, year by year: grouped bars.
+fn change<DB: DrawingBackend>(
+    panel: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    arm: &str,
+    colour: RGBColor,
+    baseline: &Stack,
+    stack: &Stack,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let diffs: Vec<(u32, [f64; 4])> = stack
+        .iter()
+        .filter_map(|(year, v)| {
+            let (_, b) = baseline.iter().find(|(y, _)| y == year)?;
+            Some((*year, std::array::from_fn(|s| v[s] - b[s])))
+        })
+        .collect();
+    let (lo, hi) = diffs
+        .iter()
+        .flat_map(|(_, d)| d.iter().copied())
+        .fold((0.0f64, 0.0f64), |(lo, hi), d| (lo.min(d), hi.max(d)));
+    let (lo, hi) = if hi - lo < 1.0 {
+        (-1.0, 1.0)
+    } else {
+        pad(lo, hi)
+    };
+    let title = format!("{arm} minus the baseline: families per state (means)");
+    let area = caption(panel, &title, colour)?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin_right(30)
+        .x_label_area_size(frame::X_LABELS)
+        .y_label_area_size(frame::Y_LABELS)
+        .build_cartesian_2d(year_range(data.years), lo..hi)?;
+    let count = |v: &f64| whole(*v);
+    let mut mesh = chart.configure_mesh();
+    style_mesh(&mut mesh);
+    mesh.x_desc(YEAR_AXIS)
+        .y_desc("Change in families")
+        .x_label_formatter(&year_label)
+        .y_label_formatter(&count)
+        .x_labels(data.years.min(11) as usize + 1)
+        .y_labels(5)
+        .draw()?;
+    let range = year_range(data.years);
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(range.start, 0.0), (range.end, 0.0)],
+        INK.stroke_width(2),
+    )))?;
+    let group = if data.years <= 1 { 0.3 } else { 0.8 };
+    let bar = group / 4.0;
+    for (year, d) in &diffs {
+        let left = shown_year(*year) - group / 2.0;
+        chart.draw_series(d.iter().enumerate().map(|(s, v)| {
+            let x = left + bar * s as f64;
+            Rectangle::new([(x, 0.0), (x + bar * 0.9, *v)], STATES[s].filled())
+        }))?;
+    }
     Ok(())
 }
 
