@@ -116,6 +116,16 @@ fn every_chart_is_written_valid_identical_across_threads_and_redrawn_identically
     check_png("comparison.png", &run_comparison[0].1);
     check_svg("comparison.svg", &run_comparison[1].1);
     assert_eq!(run_comparison, read_all(two.path(), &comparison));
+    // Written through a temporary file and renamed: nothing else is left in OUT.
+    let mut entries: Vec<String> = fs::read_dir(one.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    assert_eq!(
+        entries,
+        ["comparison.png", "comparison.svg", "tiny", "uncertain"]
+    );
 
     // `prevsim plot` elsewhere, then in place: the same bytes as the run wrote.
     let again = tempfile::tempdir().unwrap();

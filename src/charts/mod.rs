@@ -9,7 +9,7 @@
 //! | `chart-probability-curve` | for each amount, the probability of saving more than it (the S-curve) |
 //! | `chart-savings-over-time` | fan charts of the yearly and the cumulative net saving, payback year marked |
 //! | `chart-care-population` | children in care per year, baseline and intervention, with bands |
-//! | `chart-family-ladder` | families per state per year, stacked, baseline and each intervention |
+//! | `chart-family-ladder` | families per state per year, stacked, baseline and each intervention, and each intervention's change per state |
 //!
 //! and a run of several scenarios also `comparison` (their net savings on one axis).
 //!
