@@ -77,7 +77,7 @@ where
         .x_label_formatter(&money)
         .y_label_formatter(&|_| String::new())
         .disable_y_mesh()
-        .x_labels(8)
+        .x_labels(frame::money_x_ticks(style))
         .y_labels(0)
         .draw()?;
     let plot = chart.plotting_area().strip_coord_spec();

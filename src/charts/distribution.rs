@@ -102,7 +102,7 @@ where
             })
             .x_label_formatter(&money)
             .y_label_formatter(&pct)
-            .x_labels(8)
+            .x_labels(frame::money_x_ticks(style))
             .y_labels(5)
             .draw()?;
         let bars: Vec<_> = hist.bins().filter(|_| !data.fixed).collect();

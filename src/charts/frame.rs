@@ -10,7 +10,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::DrawResult;
 use super::data::ChartData;
 use super::style::{
-    self, GRID, INK, MUTED, NOTE_SIZE, SUBTITLE_SIZE, Style, TICK_SIZE, TITLE_SIZE, bold, font,
+    self, GRID, INK, MUTED, MoneyUnit, NOTE_SIZE, SUBTITLE_SIZE, Style, TICK_SIZE, TITLE_SIZE,
+    bold, font,
 };
 
 /// Pixels above the panels: title and subtitle.
@@ -132,6 +133,24 @@ pub fn style_mesh<X: Ranged, Y: Ranged, DB: DrawingBackend>(
 /// Pixels for an axis' tick labels and name.
 pub const X_LABELS: u32 = 95;
 pub const Y_LABELS: u32 = 185;
+
+/// Pixels for a money axis' tick labels and name: whole pounds (£150,000,000) need more.
+pub fn money_y_labels(style: &Style) -> u32 {
+    if style.unit == MoneyUnit::Pounds {
+        300
+    } else {
+        Y_LABELS
+    }
+}
+
+/// How many ticks a money x axis gets: fewer for whole pounds, so that labels do not touch.
+pub fn money_x_ticks(style: &Style) -> usize {
+    if style.unit == MoneyUnit::Pounds {
+        5
+    } else {
+        8
+    }
+}
 
 /// The larger of two magnitudes, for choosing a money unit.
 pub fn largest(lo: f64, hi: f64) -> f64 {

@@ -193,7 +193,7 @@ where
             let mut chart = ChartBuilder::on(&area)
                 .margin_right(30)
                 .x_label_area_size(frame::X_LABELS)
-                .y_label_area_size(frame::Y_LABELS)
+                .y_label_area_size(frame::money_y_labels(style))
                 .build_cartesian_2d(year_range(data.years), lo..hi)?;
             let axis = largest(lo, hi);
             let money = |v: &f64| style.unit.tick(*v, axis);

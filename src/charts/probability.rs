@@ -64,7 +64,7 @@ where
         .y_desc("Chance of saving more")
         .x_label_formatter(&money)
         .y_label_formatter(&pct)
-        .x_labels(8)
+        .x_labels(frame::money_x_ticks(style))
         .y_labels(6)
         .draw()?;
     chart.draw_series(DashedLineSeries::new(
