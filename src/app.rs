@@ -6,9 +6,11 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use prevsim::charts::Style;
 use prevsim::check::{self, Verdict, format::Format};
 use prevsim::money::{gbp, percent};
 use prevsim::pipeline::{self, FileCheck, Finished, Invocation, Overrides};
+use prevsim::plot;
 use prevsim::scenario::Scenario;
 
 use crate::cli::CheckFormat;
@@ -45,19 +47,58 @@ pub fn run(
     let results = pipeline::run_all(scenarios, overrides, out, &invocation(), &tick);
     bar.finish_and_clear();
     let mut failures = 0;
+    let mut folders = Vec::new();
     for result in results {
         match result {
-            Ok(done) => print_finished(&done),
+            Ok(done) => {
+                print_finished(&done);
+                folders.push(done.folder.clone());
+            }
             Err(e) => {
                 failures += 1;
                 eprintln!("Error: {e:#}");
             }
         }
     }
+    if folders.len() > 1 {
+        let data = plot::load_all(&folders)?;
+        let written = plot::comparison(&data, out, &Style::default())?;
+        print_written("comparison of the scenarios", &written);
+    }
     if failures > 0 {
         bail!("{failures} scenario(s) failed; their earlier results, if any, are unchanged");
     }
     Ok(())
+}
+
+pub fn plot(folders: &[PathBuf], out: Option<&Path>, style: &Style) -> Result<()> {
+    let mut data = Vec::new();
+    for folder in folders {
+        let done = plot::plot_folder(folder, out, style)?;
+        println!(
+            "{}: {} chart files -> {}",
+            folder.display(),
+            done.files.len(),
+            done.dest.display()
+        );
+        data.push(done.data);
+    }
+    if data.len() > 1 {
+        let root = match out {
+            Some(o) => o.to_path_buf(),
+            None => folders[0]
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        };
+        let written = plot::comparison(&data, &root, style)?;
+        print_written("comparison", &written);
+    }
+    Ok(())
+}
+
+fn print_written(what: &str, files: &[PathBuf]) {
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    println!("{what} -> {}", names.join(", "));
 }
 
 pub fn validate(files: &[PathBuf]) -> Result<()> {

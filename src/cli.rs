@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use prevsim::charts::MoneyUnit;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -18,7 +19,8 @@ of savings, not one number.",
   prevsim run scenarios/agma-keep-1pct-out-of-care.toml --fixed
   prevsim run my.toml --iterations 50000 --seed 7 --out results
   prevsim validate scenarios/*.toml
-  prevsim check                                check every claim stated in scenarios/"
+  prevsim check                                check every claim stated in scenarios/
+  prevsim plot output/gm-family-ladder --unit m"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -33,7 +35,9 @@ pub enum Command {
   prevsim run a.toml b.toml --fixed    the deterministic base case of two scenarios
   prevsim run a.toml -n 100000 -s 42   more iterations and another seed
 
-Each scenario's folder gets summary.json, iterations.csv, yearly.csv and summary.md.
+Each scenario's folder gets summary.json, iterations.csv, yearly.csv and summary.md, and
+charts (chart-*.png and chart-*.svg); a run of several scenarios also writes
+OUT/comparison.png and .svg.
 Files are replaced only once the whole run has succeeded.")]
     Run {
         /// Scenario files (default: every *.toml in --scenarios)
@@ -91,6 +95,35 @@ one holds only partly), 2 on an error.")]
         #[arg(long, default_value = "scenarios")]
         scenarios: PathBuf,
     },
+    /// Re-draw the charts of result folders from their saved data, optionally restyled
+    #[command(after_help = "Examples:
+  prevsim plot output/gm-family-ladder              re-draw in place (identical to the run's charts)
+  prevsim plot output/gm-family-ladder --title \"Early help: the case\" --unit m --out report
+  prevsim plot output/a output/b                    also re-draws output/comparison.png
+
+Charts are drawn from summary.json, iterations.csv and yearly.csv; nothing is re-run. With no
+option the files are byte-identical to the ones `prevsim run` wrote. Charts are not listed in
+manifest.json (`prevsim verify` checks the data files they are drawn from), so restyled charts,
+in the result folder or elsewhere, never make `verify` fail. With --out, each folder's charts
+go to OUT/<folder name>/ and the comparison to OUT/; without it, into the folder itself and the
+comparison beside the first folder.")]
+    Plot {
+        /// Result folders (OUT/<scenario name>)
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+        /// Write the charts under this folder instead of into each result folder
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// First heading line (default: the scenario's title)
+        #[arg(long)]
+        title: Option<String>,
+        /// Second heading line (default: what each chart shows)
+        #[arg(long)]
+        subtitle: Option<String>,
+        /// Money on axes and labels: auto (£3.5m, £250k), bn, m, k, or £ (whole pounds)
+        #[arg(long, default_value = "auto", value_parser = parse_unit)]
+        unit: MoneyUnit,
+    },
     /// Check scenario files without running them
     #[command(after_help = "Example:
   prevsim validate scenarios/*.toml")]
@@ -109,4 +142,8 @@ pub enum CheckFormat {
     Markdown,
     Csv,
     Json,
+}
+
+fn parse_unit(s: &str) -> Result<MoneyUnit, String> {
+    s.parse()
 }

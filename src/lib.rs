@@ -9,8 +9,10 @@
 //! Layers, each with one job: [`scenario`] (files to a validated [`scenario::Scenario`]),
 //! [`params`] (distributions), [`rng`] (streams), [`engine`] (simulation), [`stats`] and
 //! [`report`] (summaries), [`export`] (bytes and the one file writer), [`pipeline`] (the `run`
-//! command as a library), [`check`] (a document's claims against the model).
+//! command as a library), [`check`] (a document's claims against the model), [`charts`] (charts
+//! drawn from the data files) and [`plot`] (the `plot` command as a library).
 
+pub mod charts;
 pub mod check;
 pub mod engine;
 pub mod export;
@@ -18,6 +20,7 @@ pub mod model;
 pub mod money;
 pub mod params;
 pub mod pipeline;
+pub mod plot;
 pub mod report;
 pub mod rng;
 pub mod scenario;

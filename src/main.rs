@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command};
+use prevsim::charts::Style;
 use prevsim::pipeline::Overrides;
 
 fn main() -> ExitCode {
@@ -29,6 +30,21 @@ fn main() -> ExitCode {
             },
             &out,
             &scenarios,
+        ),
+        Command::Plot {
+            folders,
+            out,
+            title,
+            subtitle,
+            unit,
+        } => app::plot(
+            &folders,
+            out.as_deref(),
+            &Style {
+                title,
+                subtitle,
+                unit,
+            },
         ),
         Command::Validate { files } => app::validate(&files),
         Command::Verify { folders } => app::verify(&folders),

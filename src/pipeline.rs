@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::charts;
 use crate::engine::{self, RunOptions, RunResult};
 use crate::export::manifest::{MANIFEST, Manifest, SCENARIO_COPY, utc_timestamp};
 use crate::export::{self, ExportError, writer};
@@ -49,6 +50,12 @@ pub enum PipelineError {
     TooBig { needed: u64, available: u64 },
     #[error("cannot use the manifest {path}: {message}")]
     Manifest { path: PathBuf, message: String },
+    #[error("cannot draw the charts of {scenario}: {source}")]
+    Charts {
+        scenario: String,
+        #[source]
+        source: crate::charts::ChartError,
+    },
     #[error("cannot write results to {path}: {source}")]
     Write {
         path: PathBuf,
@@ -222,6 +229,16 @@ pub fn run_one(
         })?;
     manifest_bytes.push(b'\n');
     produced.files.push((MANIFEST.to_string(), manifest_bytes));
+    // Charts are drawn from the data files' bytes, as `prevsim plot` reads them back; they are
+    // not in the manifest (verify checks the data they are drawn from).
+    let charts =
+        charts::charts_for_files(&produced.files, &charts::Style::default()).map_err(|source| {
+            PipelineError::Charts {
+                scenario: produced.scenario.name.clone(),
+                source,
+            }
+        })?;
+    produced.files.extend(charts);
     let folder = out.join(&produced.scenario.name);
     writer::write_atomically(&folder, &produced.files).map_err(|source| PipelineError::Write {
         path: folder.clone(),

@@ -7,6 +7,7 @@
 //! | `yearly.csv` | per year, arm and measure: mean, sd, P5, P25, P50, P75, P95 across iterations |
 //! | `summary.md` | a table to paste into a report |
 //! | `scenario.toml`, `manifest.json` | the audit trail: see [`manifest`] |
+//! | `chart-*.png`, `chart-*.svg` | charts drawn from the files above by [`crate::charts`]; not in the manifest (see [`crate::plot`]) |
 
 mod csv_files;
 pub mod manifest;

@@ -164,6 +164,32 @@ pub fn write_atomically(dest: &Path, files: &[(String, Vec<u8>)]) -> io::Result<
     result
 }
 
+/// Replaces one file (such as `OUT/comparison.png`) atomically: the bytes go to a hidden
+/// temporary file beside it, are flushed, and the file is renamed into place.
+///
+/// # Errors
+/// Any I/O failure; the previous file is then unchanged.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "file has no name"))?
+        .to_string_lossy()
+        .into_owned();
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let temp = hidden(&parent, &name, "tmp");
+    let result = File::create(&temp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

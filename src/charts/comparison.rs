@@ -1,0 +1,134 @@
+//! The comparison of several scenarios: each intervention's net saving (present value) as an
+//! interval on one shared axis: P5-P95 line, P25-P75 box, median tick, mean dot, zero marked.
+//! Figures come from each folder's `summary.json`.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::DrawResult;
+use super::compute::{pad, with_zero};
+use super::data::ChartData;
+use super::frame::{self, Heading, label, largest, page, style_mesh, text};
+use super::style::{INK, LINE, Style, THIN, TICK_SIZE, font, intervention_colour};
+
+const ROW: u32 = 120;
+
+/// Every (scenario, intervention) row, top to bottom.
+fn rows(scenarios: &[ChartData]) -> Vec<(&ChartData, usize)> {
+    scenarios
+        .iter()
+        .flat_map(|d| (0..d.interventions.len()).map(move |k| (d, k)))
+        .collect()
+}
+
+pub fn height(scenarios: &[ChartData]) -> u32 {
+    frame::HEADER + frame::FOOTER + frame::X_LABELS + 40 + rows(scenarios).len() as u32 * ROW
+}
+
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    scenarios: &[ChartData],
+    style: &Style,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let heading = Heading {
+        title: style
+            .title
+            .clone()
+            .unwrap_or_else(|| "Net saving of each scenario".to_string()),
+        subtitle: style.subtitle.clone().unwrap_or_else(|| {
+            "Net saving (present value): line P5-P95, box P25-P75, black tick median, dot mean"
+                .to_string()
+        }),
+        note: format!(
+            "Each row: scenario, intervention, and the iterations and seed of its run. Drawn by prevsim {}.",
+            env!("CARGO_PKG_VERSION")
+        ),
+    };
+    let body = page(root, &heading)?;
+    let rows = rows(scenarios);
+    let n = rows.len().max(1) as f64;
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (d, k) in &rows {
+        let s = d.interventions[*k].net_summary;
+        lo = lo.min(s.p5).min(s.mean);
+        hi = hi.max(s.p95).max(s.mean);
+    }
+    if !lo.is_finite() {
+        (lo, hi) = (-1.0, 1.0);
+    }
+    let (lo, hi, zero_shown) = with_zero(lo, hi);
+    let (lo, hi) = pad(lo, hi);
+    let mut chart = ChartBuilder::on(&body)
+        .margin_top(10)
+        .margin_right(40)
+        .margin_left(20)
+        .x_label_area_size(frame::X_LABELS)
+        .y_label_area_size(10)
+        .build_cartesian_2d(lo..hi, 0.0..n)?;
+    let axis = largest(lo, hi);
+    let money = |v: &f64| style.unit.tick(*v, axis);
+    let mut mesh = chart.configure_mesh();
+    style_mesh(&mut mesh);
+    mesh.x_desc("Net saving, present value")
+        .x_label_formatter(&money)
+        .y_label_formatter(&|_| String::new())
+        .disable_y_mesh()
+        .x_labels(frame::money_x_ticks(style))
+        .y_labels(0)
+        .draw()?;
+    let plot = chart.plotting_area().strip_coord_spec();
+    let (width, _) = plot.dim_in_pixel();
+    for (i, (d, k)) in rows.iter().enumerate() {
+        let iv = &d.interventions[*k];
+        let s = iv.net_summary;
+        let colour = intervention_colour(*k);
+        let y = n - i as f64 - 0.62;
+        let half = 0.16;
+        let (px, py) = chart.backend_coord(&(lo, n - i as f64 - 0.08));
+        let (bx, by) = plot.get_base_pixel();
+        text(
+            &plot,
+            &format!("{}: {} ({})", d.scenario, iv.name, d.run_note()),
+            (px - bx + 12, py - by),
+            font(TICK_SIZE),
+            INK,
+            Pos::new(HPos::Left, VPos::Top),
+            width.saturating_sub(24),
+        )?;
+        if zero_shown {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, y - 0.3), (0.0, y + 0.3)],
+                INK.stroke_width(THIN + 1),
+            )))?;
+        }
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(s.p5, y), (s.p95, y)],
+            colour.stroke_width(LINE),
+        )))?;
+        chart.draw_series([
+            Rectangle::new(
+                [(s.p25, y - half), (s.p75, y + half)],
+                colour.mix(0.5).filled(),
+            ),
+            Rectangle::new(
+                [(s.p25, y - half), (s.p75, y + half)],
+                colour.stroke_width(THIN),
+            ),
+        ])?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(s.p50, y - half * 1.4), (s.p50, y + half * 1.4)],
+            INK.stroke_width(LINE + 1),
+        )))?;
+        chart.draw_series(std::iter::once(Circle::new((s.mean, y), 9, INK.filled())))?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!(" {} ", style.unit.amount(s.mean)),
+            (s.p95, y),
+            label(TICK_SIZE, INK, HPos::Left, VPos::Center),
+        )))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! What every chart shares: the white page, a two-line heading, the footnote, panel layout and
+//! the look of axes.
+
+use plotters::chart::MeshStyle;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::Ranged;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::DrawResult;
+use super::data::ChartData;
+use super::style::{
+    self, GRID, INK, MUTED, MoneyUnit, NOTE_SIZE, SUBTITLE_SIZE, Style, TICK_SIZE, TITLE_SIZE,
+    bold, font,
+};
+
+/// Pixels above the panels: title and subtitle.
+pub const HEADER: u32 = 150;
+/// Pixels below the panels: the footnote.
+pub const FOOTER: u32 = 70;
+
+/// The heading lines and footnote of a chart.
+pub struct Heading {
+    pub title: String,
+    pub subtitle: String,
+    pub note: String,
+}
+
+impl Heading {
+    /// The heading of a scenario's chart: the scenario's title (or `--title`), what the chart
+    /// shows (or `--subtitle`), and a footnote naming the scenario and the run.
+    pub fn for_scenario(data: &ChartData, style: &Style, shows: &str) -> Heading {
+        Heading {
+            title: style
+                .title
+                .clone()
+                .unwrap_or_else(|| data.display_name().to_string()),
+            subtitle: style.subtitle.clone().unwrap_or_else(|| shows.to_string()),
+            note: format!(
+                "Scenario {}: {}. Discounting: {}. Drawn by prevsim {}.",
+                data.scenario,
+                data.run_note(),
+                data.discount,
+                env!("CARGO_PKG_VERSION")
+            ),
+        }
+    }
+}
+
+/// Draws `text` from (x, y) with the given anchor, shrinking it to fit `max_width` pixels.
+pub fn text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    (x, y): (i32, i32),
+    desc: FontDesc<'static>,
+    colour: RGBColor,
+    anchor: Pos,
+    max_width: u32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let mut desc = desc;
+    for _ in 0..8 {
+        let (w, _) = area.estimate_text_size(text, &desc.clone().into_text_style(area))?;
+        if w <= max_width {
+            break;
+        }
+        desc = desc.resize(desc.get_size() * 0.9);
+    }
+    area.draw(&Text::new(
+        text.to_string(),
+        (x, y),
+        desc.color(&colour).pos(anchor),
+    ))?;
+    Ok(())
+}
+
+/// Paints the page, the heading and the footnote; returns the area left for the panels.
+pub fn page<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    heading: &Heading,
+) -> DrawResult<DrawingArea<DB, Shift>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let (w, h) = root.dim_in_pixel();
+    let left = Pos::new(HPos::Left, VPos::Top);
+    let room = w.saturating_sub(80);
+    text(
+        root,
+        &heading.title,
+        (40, 28),
+        bold(TITLE_SIZE),
+        INK,
+        left,
+        room,
+    )?;
+    text(
+        root,
+        &heading.subtitle,
+        (40, 90),
+        font(SUBTITLE_SIZE),
+        MUTED,
+        left,
+        room,
+    )?;
+    text(
+        root,
+        &heading.note,
+        (40, h as i32 - FOOTER as i32 + 22),
+        font(NOTE_SIZE),
+        MUTED,
+        left,
+        room,
+    )?;
+    Ok(root.margin(HEADER, FOOTER, 20, 40))
+}
+
+/// The common look of axes: tick labels and axis names in the chart font, light grid.
+pub fn style_mesh<X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &mut MeshStyle<'_, '_, X, Y, DB>,
+) {
+    mesh.label_style(font(TICK_SIZE).color(&INK))
+        .axis_desc_style(font(style::LABEL_SIZE).color(&INK))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(WHITE.mix(0.0).stroke_width(0))
+        .axis_style(INK.stroke_width(2))
+        .set_all_tick_mark_size(8);
+}
+
+/// Pixels for an axis' tick labels and name.
+pub const X_LABELS: u32 = 95;
+pub const Y_LABELS: u32 = 185;
+
+/// Pixels for a money axis' tick labels and name: whole pounds (£150,000,000) need more.
+pub fn money_y_labels(style: &Style) -> u32 {
+    if style.unit == MoneyUnit::Pounds {
+        300
+    } else {
+        Y_LABELS
+    }
+}
+
+/// How many ticks a money x axis gets: fewer for whole pounds, so that labels do not touch.
+pub fn money_x_ticks(style: &Style) -> usize {
+    if style.unit == MoneyUnit::Pounds {
+        5
+    } else {
+        8
+    }
+}
+
+/// The larger of two magnitudes, for choosing a money unit.
+pub fn largest(lo: f64, hi: f64) -> f64 {
+    lo.abs().max(hi.abs())
+}
+
+/// Pixels of a panel's caption line.
+pub const CAPTION: u32 = 56;
+
+/// Writes a panel's caption on its top line; returns the area below it.
+pub fn caption<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    caption: &str,
+    colour: RGBColor,
+) -> DrawResult<DrawingArea<DB, Shift>>
+where
+    DB::ErrorType: 'static,
+{
+    let (w, _) = area.dim_in_pixel();
+    text(
+        area,
+        caption,
+        (10, 8),
+        bold(style::CAPTION_SIZE),
+        colour,
+        Pos::new(HPos::Left, VPos::Top),
+        w.saturating_sub(20),
+    )?;
+    Ok(area.margin(CAPTION, 0, 0, 0))
+}
+
+/// A text style for labels inside a plot, anchored as given.
+pub fn label(size: f64, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
+    font(size).color(&colour).pos(Pos::new(h, v))
+}

@@ -1,0 +1,246 @@
+//! Charts for reports, drawn from result structs (never from the engine).
+//!
+//! Each scenario gets five charts, each as PNG (1600 px wide, for word processors) and SVG
+//! (for print and the web):
+//!
+//! | file | what it shows |
+//! |---|---|
+//! | `chart-savings-distribution` | histogram of the net saving (PV) over iterations, mean, P5, P95 and zero marked; one panel per intervention |
+//! | `chart-probability-curve` | for each amount, the probability of saving more than it (the S-curve) |
+//! | `chart-savings-over-time` | fan charts of the yearly and the cumulative net saving, payback year marked |
+//! | `chart-care-population` | children in care per year, baseline and intervention, with bands |
+//! | `chart-family-ladder` | families per state per year, stacked, baseline and each intervention, and each intervention's change per state |
+//!
+//! and a run of several scenarios also `comparison` (their net savings on one axis).
+//!
+//! Layers: [`data`] parses the data files a run writes (the only input), [`compute`] holds the
+//! numbers behind the pictures as plain tested functions, [`style`] the fonts, palette and money
+//! format, `frame` the heading and footnote shared by all, and one file per chart draws it.
+//!
+//! **Adding a chart** (for example who pays and who saves, once results carry agencies): add a
+//! variant to [`ChartKind`] and to [`ChartKind::ALL`], its file stem in
+//! [`ChartKind::file_stem`], and a file with `height` and `draw` functions called from
+//! [`ChartKind::height`] and `ChartKind::draw`. A chart whose data a folder lacks (older
+//! results) returns no height and is skipped.
+
+mod comparison;
+pub mod compute;
+pub mod data;
+mod distribution;
+mod frame;
+mod ladder;
+mod over_time;
+mod population;
+mod probability;
+pub mod style;
+
+use plotters::backend::{BitMapBackend, DrawingBackend, SVGBackend};
+use plotters::coord::Shift;
+use plotters::drawing::{DrawingArea, IntoDrawingArea};
+
+pub use data::ChartData;
+pub use style::{MoneyUnit, Style};
+
+/// Why a chart could not be drawn.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ChartError {
+    #[error("{file}: {message}")]
+    Data { file: String, message: String },
+    #[error("cannot draw {chart}: {message}")]
+    Draw { chart: String, message: String },
+}
+
+/// What the drawing functions return: plotters' errors, boxed.
+pub(crate) type DrawResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// The charts drawn for every scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    SavingsDistribution,
+    ProbabilityCurve,
+    SavingsOverTime,
+    CarePopulation,
+    FamilyLadder,
+}
+
+impl ChartKind {
+    /// Every chart, in the order they are written.
+    pub const ALL: [ChartKind; 5] = [
+        ChartKind::SavingsDistribution,
+        ChartKind::ProbabilityCurve,
+        ChartKind::SavingsOverTime,
+        ChartKind::CarePopulation,
+        ChartKind::FamilyLadder,
+    ];
+
+    /// File name without extension.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            ChartKind::SavingsDistribution => "chart-savings-distribution",
+            ChartKind::ProbabilityCurve => "chart-probability-curve",
+            ChartKind::SavingsOverTime => "chart-savings-over-time",
+            ChartKind::CarePopulation => "chart-care-population",
+            ChartKind::FamilyLadder => "chart-family-ladder",
+        }
+    }
+
+    /// Image height in pixels for this data, or `None` when the data lack what it shows.
+    pub fn height(self, data: &ChartData) -> Option<u32> {
+        match self {
+            ChartKind::SavingsDistribution => distribution::height(data),
+            ChartKind::ProbabilityCurve => probability::height(data),
+            ChartKind::SavingsOverTime => over_time::height(data),
+            ChartKind::CarePopulation => population::height(data),
+            ChartKind::FamilyLadder => ladder::height(data),
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(
+        self,
+        root: &DrawingArea<DB, Shift>,
+        data: &ChartData,
+        style: &Style,
+    ) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        match self {
+            ChartKind::SavingsDistribution => distribution::draw(root, data, style),
+            ChartKind::ProbabilityCurve => probability::draw(root, data, style),
+            ChartKind::SavingsOverTime => over_time::draw(root, data, style),
+            ChartKind::CarePopulation => population::draw(root, data, style),
+            ChartKind::FamilyLadder => ladder::draw(root, data, style),
+        }
+    }
+}
+
+/// Draws a picture of `size` pixels into PNG bytes (RGB, deterministic encoding).
+///
+/// # Errors
+/// Drawing or encoding fails.
+pub(crate) fn png<F>(size: (u32, u32), draw: F) -> DrawResult<Vec<u8>>
+where
+    F: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> DrawResult,
+{
+    let (w, h) = size;
+    let mut pixels = vec![255u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
+        draw(&root)?;
+        root.present()?;
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    // 250 dots per inch, so a word processor places 1600 px at about 16 cm: a report column.
+    encoder.set_pixel_dims(Some(png::PixelDimensions {
+        xppu: 9843,
+        yppu: 9843,
+        unit: png::Unit::Meter,
+    }));
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&pixels)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+/// Draws a picture of `size` pixels into SVG bytes.
+///
+/// # Errors
+/// Drawing fails.
+pub(crate) fn svg<F>(size: (u32, u32), draw: F) -> DrawResult<Vec<u8>>
+where
+    F: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
+{
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+        draw(&root)?;
+        root.present()?;
+    }
+    text.push('\n');
+    Ok(text.into_bytes())
+}
+
+fn failed(chart: &str) -> impl Fn(Box<dyn std::error::Error + Send + Sync>) -> ChartError + '_ {
+    move |e| ChartError::Draw {
+        chart: chart.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Both files of one chart, named `<stem>.png` and `<stem>.svg`.
+fn both(
+    stem: &str,
+    size: (u32, u32),
+    png_draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> DrawResult,
+    svg_draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
+) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
+    style::register_fonts();
+    Ok(vec![
+        (
+            format!("{stem}.png"),
+            png(size, png_draw).map_err(failed(stem))?,
+        ),
+        (
+            format!("{stem}.svg"),
+            svg(size, svg_draw).map_err(failed(stem))?,
+        ),
+    ])
+}
+
+/// Every chart of a scenario, as named files (PNG and SVG), in [`ChartKind::ALL`] order.
+///
+/// # Errors
+/// A chart cannot be drawn (not expected).
+pub fn scenario_charts(
+    data: &ChartData,
+    style: &Style,
+) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
+    let mut files = Vec::new();
+    for kind in ChartKind::ALL {
+        let Some(height) = kind.height(data) else {
+            continue;
+        };
+        files.extend(both(
+            kind.file_stem(),
+            (style::WIDTH, height),
+            |root| kind.draw(root, data, style),
+            |root| kind.draw(root, data, style),
+        )?);
+    }
+    Ok(files)
+}
+
+/// The charts of a run, drawn from the data files it is about to write (the same bytes
+/// `prevsim plot` reads back, so re-drawing gives identical files).
+///
+/// # Errors
+/// A data file is missing or malformed, or a chart cannot be drawn.
+pub fn charts_for_files(
+    files: &[(String, Vec<u8>)],
+    style: &Style,
+) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
+    scenario_charts(&ChartData::from_files(files)?, style)
+}
+
+/// File stem of the comparison chart of several scenarios.
+pub const COMPARISON: &str = "comparison";
+
+/// The comparison of several scenarios' net savings (`comparison.png` and `.svg`).
+///
+/// # Errors
+/// A chart cannot be drawn (not expected).
+pub fn comparison_charts(
+    scenarios: &[ChartData],
+    style: &Style,
+) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
+    let size = (style::WIDTH, comparison::height(scenarios));
+    both(
+        COMPARISON,
+        size,
+        |root| comparison::draw(root, scenarios, style),
+        |root| comparison::draw(root, scenarios, style),
+    )
+}

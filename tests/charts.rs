@@ -1,0 +1,362 @@
+//! Charts: every file is written and valid, the pictures' numbers agree with the data files,
+//! `prevsim plot` re-draws identical bytes, and no system-font library is linked.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use prevsim::charts::compute::{
+    Histogram, bin_count, fan, probability_curve, value_range, with_zero,
+};
+use prevsim::charts::{ChartData, ChartKind};
+
+fn prevsim(args: &[&str], threads: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_prevsim"));
+    cmd.args(args);
+    if let Some(t) = threads {
+        cmd.env("RAYON_NUM_THREADS", t);
+    }
+    let out = cmd.output().expect("prevsim runs");
+    assert!(
+        out.status.success(),
+        "prevsim {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs the test scenarios `uncertain` and `tiny` into `out` with few iterations.
+fn run_into(out: &Path, threads: Option<&str>) {
+    let a = common::test_file("uncertain.toml");
+    let b = common::test_file("tiny.toml");
+    prevsim(
+        &[
+            "run",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "-n",
+            "200",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        threads,
+    );
+}
+
+fn chart_names() -> Vec<String> {
+    ChartKind::ALL
+        .iter()
+        .flat_map(|k| ["png", "svg"].map(|e| format!("{}.{e}", k.file_stem())))
+        .collect()
+}
+
+fn read_all(dir: &Path, names: &[String]) -> Vec<(String, Vec<u8>)> {
+    names
+        .iter()
+        .map(|n| {
+            let bytes = fs::read(dir.join(n)).unwrap_or_else(|e| panic!("{n}: {e}"));
+            (n.clone(), bytes)
+        })
+        .collect()
+}
+
+/// Width and height from a PNG's signature and IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR", "IHDR first");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+fn check_png(name: &str, bytes: &[u8]) {
+    let (w, h) = png_size(bytes);
+    assert!(w >= 1600, "{name} is {w} px wide");
+    assert!(h >= 600, "{name} is {h} px high");
+    assert_eq!(
+        &bytes[bytes.len() - 8..bytes.len() - 4],
+        b"IEND",
+        "{name} ends"
+    );
+}
+
+fn check_svg(name: &str, bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes).unwrap();
+    assert!(text.starts_with("<svg"), "{name} starts with <svg");
+    assert!(text.contains("width=\"1600\""), "{name} has a width");
+    assert!(text.trim_end().ends_with("</svg>"), "{name} is complete");
+    assert!(
+        text.contains("<text") && text.contains("font-family=\"DejaVu Sans, sans-serif\""),
+        "{name} has text in the shipped font"
+    );
+}
+
+#[test]
+fn every_chart_is_written_valid_identical_across_threads_and_redrawn_identically() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    run_into(one.path(), Some("1"));
+    run_into(two.path(), Some("2"));
+    let names = chart_names();
+    for scenario in ["uncertain", "tiny"] {
+        let a = read_all(&one.path().join(scenario), &names);
+        let b = read_all(&two.path().join(scenario), &names);
+        for ((name, x), (_, y)) in a.iter().zip(&b) {
+            assert!(x == y, "{scenario}/{name} differs between 1 and 2 threads");
+            if name.ends_with(".png") {
+                check_png(name, x);
+            } else {
+                check_svg(name, x);
+            }
+        }
+    }
+    let comparison = ["comparison.png".to_string(), "comparison.svg".to_string()];
+    let run_comparison = read_all(one.path(), &comparison);
+    check_png("comparison.png", &run_comparison[0].1);
+    check_svg("comparison.svg", &run_comparison[1].1);
+    assert_eq!(run_comparison, read_all(two.path(), &comparison));
+    // Written through a temporary file and renamed: nothing else is left in OUT.
+    let mut entries: Vec<String> = fs::read_dir(one.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    assert_eq!(
+        entries,
+        ["comparison.png", "comparison.svg", "tiny", "uncertain"]
+    );
+
+    // `prevsim plot` elsewhere, then in place: the same bytes as the run wrote.
+    let again = tempfile::tempdir().unwrap();
+    let folders: Vec<PathBuf> = ["uncertain", "tiny"]
+        .iter()
+        .map(|s| one.path().join(s))
+        .collect();
+    let out = prevsim(
+        &[
+            "plot",
+            folders[0].to_str().unwrap(),
+            folders[1].to_str().unwrap(),
+            "--out",
+            again.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("comparison"));
+    for (scenario, folder) in ["uncertain", "tiny"].iter().zip(&folders) {
+        let ran = read_all(folder, &names);
+        assert!(
+            ran == read_all(&again.path().join(scenario), &names),
+            "{scenario}: plot --out differs from the run"
+        );
+    }
+    assert!(run_comparison == read_all(again.path(), &comparison));
+    let before = read_all(&folders[0], &names);
+    prevsim(&["plot", folders[0].to_str().unwrap()], None);
+    assert!(before == read_all(&folders[0], &names), "plot in place");
+}
+
+#[test]
+fn restyled_charts_change_the_pictures_but_verify_still_passes() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = common::test_file("uncertain.toml");
+    prevsim(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "-n",
+            "100",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    let folder = out.path().join("uncertain");
+    let stem = ChartKind::SavingsDistribution.file_stem();
+    let svg = |f: &Path| fs::read_to_string(f.join(format!("{stem}.svg"))).unwrap();
+    let plain = svg(&folder);
+    prevsim(
+        &[
+            "plot",
+            folder.to_str().unwrap(),
+            "--title",
+            "Early help: the business case",
+            "--subtitle",
+            "Draft for the Cabinet, March",
+            "--unit",
+            "k",
+        ],
+        None,
+    );
+    let restyled = svg(&folder);
+    assert_ne!(plain, restyled);
+    assert!(restyled.contains("Early help: the business case"));
+    assert!(restyled.contains("Draft for the Cabinet, March"));
+    assert!(restyled.contains("k\n</text>"), "amounts in thousands");
+    let o = prevsim(&["verify", folder.to_str().unwrap()], None);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("verified"));
+    // Charts are drawings of the data, not listed in the manifest.
+    let manifest = fs::read_to_string(folder.join("manifest.json")).unwrap();
+    assert!(!manifest.contains("chart-"), "{manifest}");
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_prevsim"))
+        .args(["plot", folder.to_str().unwrap(), "--unit", "furlongs"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("auto, bn, m, k or £"));
+    let missing = Command::new(env!("CARGO_BIN_EXE_prevsim"))
+        .args(["plot", out.path().join("nope").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("summary.json"));
+}
+
+#[test]
+fn the_fixed_base_case_gets_charts_too() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = common::shipped("agma-keep-1pct-out-of-care.toml");
+    prevsim(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--fixed",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    let folder = out.path().join("agma-keep-1pct-out-of-care");
+    for (name, bytes) in read_all(&folder, &chart_names()) {
+        if name.ends_with(".png") {
+            check_png(&name, &bytes);
+        } else {
+            check_svg(&name, &bytes);
+            assert!(
+                String::from_utf8(bytes)
+                    .unwrap()
+                    .contains("fixed base case")
+            );
+        }
+    }
+}
+
+/// Reads `summary.json` and `yearly.csv` independently of the chart loader.
+fn summary(folder: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(folder.join("summary.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn the_pictures_numbers_agree_with_the_data_files() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = common::test_file("uncertain.toml");
+    prevsim(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "-n",
+            "250",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    let folder = out.path().join("uncertain");
+    let data = ChartData::load(&folder).unwrap();
+    let json = summary(&folder);
+    assert_eq!(data.iterations, 250);
+    assert_eq!(data.interventions.len(), 2);
+    let (lo, hi) = value_range(
+        data.interventions
+            .iter()
+            .map(|i| i.net_saving_pv.as_slice()),
+    );
+    let (lo, hi, _) = with_zero(lo, hi);
+    for iv in &data.interventions {
+        let s = &json["interventions"][&iv.name];
+        // Histogram: every iteration in exactly one bin.
+        assert_eq!(iv.net_saving_pv.len(), 250);
+        let h = Histogram::of(&iv.net_saving_pv, lo, hi, bin_count(250));
+        assert_eq!(h.counts.iter().sum::<u64>(), 250);
+        // Marked figures are summary.json's.
+        let net = &s["metrics"]["net_saving_pv"];
+        assert_eq!(iv.net_summary.mean, net["mean"].as_f64().unwrap());
+        assert_eq!(iv.net_summary.p5, net["p5"].as_f64().unwrap());
+        assert_eq!(iv.net_summary.p95, net["p95"].as_f64().unwrap());
+        // The probability curve passes through P(net saving > 0) at zero.
+        let p = s["prob_net_saving_positive"].as_f64().unwrap();
+        assert_eq!(iv.prob_net_saving_positive, p);
+        let curve = probability_curve(&iv.net_saving_pv, lo.min(-1.0), hi.max(1.0), 50);
+        let at_zero = curve.iter().find(|(x, _)| *x == 0.0).unwrap().1;
+        assert!((at_zero - p).abs() < 1e-12, "{}: {at_zero} vs {p}", iv.name);
+    }
+    // The "nothing" intervention saves exactly zero: the curve is 0 at zero, like summary.json.
+    assert_eq!(data.interventions[1].prob_net_saving_positive, 0.0);
+
+    // Fan bands are yearly.csv's rows, year by year.
+    let mut rows = csv::Reader::from_path(folder.join("yearly.csv")).unwrap();
+    let mut checked = 0;
+    for record in rows.records() {
+        let r = record.unwrap();
+        if &r[1] != "programme" || !["net_saving", "cumulative_net_saving"].contains(&&r[2]) {
+            continue;
+        }
+        let year: u32 = r[0].parse().unwrap();
+        let points = fan(data.series("programme", &r[2]));
+        let p = points.iter().find(|p| p.year == year).unwrap().band;
+        let field = |i: usize| r[i].parse::<f64>().unwrap();
+        assert_eq!(
+            [p.mean, p.p5, p.p25, p.p50, p.p75, p.p95],
+            [field(3), field(5), field(6), field(7), field(8), field(9)]
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 2 * 6);
+}
+
+/// Crates that would make charts depend on the system's fonts.
+const SYSTEM_FONT_CRATES: [&str; 5] = [
+    "font-kit",
+    "freetype",
+    "freetype-sys",
+    "fontconfig",
+    "yeslogic-fontconfig-sys",
+];
+
+#[test]
+fn no_system_font_library_is_linked() {
+    let lock =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock")).unwrap();
+    for name in SYSTEM_FONT_CRATES {
+        assert!(
+            !lock.contains(&format!("name = \"{name}\"")),
+            "Cargo.lock has {name}"
+        );
+    }
+    let tree = Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--locked",
+            "--offline",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        tree.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tree.stderr)
+    );
+    let tree = String::from_utf8(tree.stdout).unwrap();
+    assert!(tree.contains("plotters v0.3") && tree.contains("ab_glyph"));
+    for line in tree.lines() {
+        let name = line.split_whitespace().next().unwrap_or("");
+        assert!(!SYSTEM_FONT_CRATES.contains(&name), "linked: {line}");
+    }
+}
