@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use prevsim::charts::compute::{Histogram, bin_count, probability_curve, value_range};
-use prevsim::charts::data::{Band, ChartData, InterventionData};
+use prevsim::charts::data::{AgencyData, Band, ChartData, InterventionData, PaybackData};
 use prevsim::charts::{Style, scenario_charts};
 
 const ITERATIONS: usize = 100_000;
@@ -80,6 +80,26 @@ fn data() -> ChartData {
                 prob_net_saving_positive: v.iter().filter(|x| **x > 0.0).count() as f64
                     / v.len() as f64,
                 net_saving_pv: v,
+                payback: Some(PaybackData {
+                    p5: Some(3),
+                    p50: Some(5),
+                    p95: None,
+                    never: 0.07,
+                }),
+                agencies: ["children's services", "health", "police", "DWP", "schools"]
+                    .iter()
+                    .enumerate()
+                    .map(|(a, agency)| AgencyData {
+                        name: agency.to_string(),
+                        gross_saving: band(30e6 / (a as f64 + 1.0), 5e6),
+                        programme_cost: band(if a == 0 { 25e6 } else { 0.0 }, 0.0),
+                        net_saving: band(
+                            30e6 / (a as f64 + 1.0) - if a == 0 { 25e6 } else { 0.0 },
+                            5e6,
+                        ),
+                        prob_saves: 0.9,
+                    })
+                    .collect(),
             }
         })
         .collect();

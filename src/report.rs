@@ -98,10 +98,12 @@ impl Serialize for YearOrNever {
     }
 }
 
+/// For readers (summary.md, the console, charts): years counted from 1, so the first year of
+/// the horizon (year 0 in the data files) reads "year 1".
 impl std::fmt::Display for YearOrNever {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.0 {
-            Some(y) => write!(f, "year {y}"),
+            Some(y) => write!(f, "year {}", u64::from(y) + 1),
             None => f.write_str("never"),
         }
     }

@@ -12,13 +12,9 @@ use prevsim::charts::compute::{
 };
 use prevsim::charts::{ChartData, ChartKind};
 
+/// Runs prevsim and insists it succeeds.
 fn prevsim(args: &[&str], threads: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_prevsim"));
-    cmd.args(args);
-    if let Some(t) = threads {
-        cmd.env("RAYON_NUM_THREADS", t);
-    }
-    let out = cmd.output().expect("prevsim runs");
+    let out = common::prevsim(args, threads);
     assert!(
         out.status.success(),
         "prevsim {args:?} failed: {}",
@@ -27,15 +23,20 @@ fn prevsim(args: &[&str], threads: Option<&str>) -> Output {
     out
 }
 
-/// Runs the test scenarios `uncertain` and `tiny` into `out` with few iterations.
+/// The test scenarios charted: the last one names agencies.
+const SCENARIOS: [&str; 3] = ["uncertain", "tiny", "programme"];
+
+/// Runs the test scenarios into `out` with few iterations.
 fn run_into(out: &Path, threads: Option<&str>) {
     let a = common::test_file("uncertain.toml");
     let b = common::test_file("tiny.toml");
+    let c = common::test_file("programme.toml");
     prevsim(
         &[
             "run",
             a.to_str().unwrap(),
             b.to_str().unwrap(),
+            c.to_str().unwrap(),
             "-n",
             "200",
             "--out",
@@ -45,11 +46,17 @@ fn run_into(out: &Path, threads: Option<&str>) {
     );
 }
 
-fn chart_names() -> Vec<String> {
+/// The chart files of a scenario; the who-pays chart only where it names agencies.
+fn chart_names(agencies: bool) -> Vec<String> {
     ChartKind::ALL
         .iter()
+        .filter(|k| agencies || **k != ChartKind::WhoPays)
         .flat_map(|k| ["png", "svg"].map(|e| format!("{}.{e}", k.file_stem())))
         .collect()
+}
+
+fn names_for(scenario: &str) -> Vec<String> {
+    chart_names(scenario == "programme")
 }
 
 fn read_all(dir: &Path, names: &[String]) -> Vec<(String, Vec<u8>)> {
@@ -98,8 +105,9 @@ fn every_chart_is_written_valid_identical_across_threads_and_redrawn_identically
     let two = tempfile::tempdir().unwrap();
     run_into(one.path(), Some("1"));
     run_into(two.path(), Some("2"));
-    let names = chart_names();
-    for scenario in ["uncertain", "tiny"] {
+    assert!(!one.path().join("tiny").join("chart-who-pays.png").exists());
+    for scenario in SCENARIOS {
+        let names = names_for(scenario);
         let a = read_all(&one.path().join(scenario), &names);
         let b = read_all(&two.path().join(scenario), &names);
         for ((name, x), (_, y)) in a.iter().zip(&b) {
@@ -124,27 +132,25 @@ fn every_chart_is_written_valid_identical_across_threads_and_redrawn_identically
     entries.sort();
     assert_eq!(
         entries,
-        ["comparison.png", "comparison.svg", "tiny", "uncertain"]
+        [
+            "comparison.png",
+            "comparison.svg",
+            "programme",
+            "tiny",
+            "uncertain"
+        ]
     );
 
     // `prevsim plot` elsewhere, then in place: the same bytes as the run wrote.
     let again = tempfile::tempdir().unwrap();
-    let folders: Vec<PathBuf> = ["uncertain", "tiny"]
-        .iter()
-        .map(|s| one.path().join(s))
-        .collect();
-    let out = prevsim(
-        &[
-            "plot",
-            folders[0].to_str().unwrap(),
-            folders[1].to_str().unwrap(),
-            "--out",
-            again.path().to_str().unwrap(),
-        ],
-        None,
-    );
+    let folders: Vec<PathBuf> = SCENARIOS.iter().map(|s| one.path().join(s)).collect();
+    let mut args = vec!["plot"];
+    args.extend(folders.iter().map(|f| f.to_str().unwrap()));
+    args.extend(["--out", again.path().to_str().unwrap()]);
+    let out = prevsim(&args, None);
     assert!(String::from_utf8_lossy(&out.stdout).contains("comparison"));
-    for (scenario, folder) in ["uncertain", "tiny"].iter().zip(&folders) {
+    for (scenario, folder) in SCENARIOS.iter().zip(&folders) {
+        let names = names_for(scenario);
         let ran = read_all(folder, &names);
         assert!(
             ran == read_all(&again.path().join(scenario), &names),
@@ -152,9 +158,15 @@ fn every_chart_is_written_valid_identical_across_threads_and_redrawn_identically
         );
     }
     assert!(run_comparison == read_all(again.path(), &comparison));
-    let before = read_all(&folders[0], &names);
-    prevsim(&["plot", folders[0].to_str().unwrap()], None);
-    assert!(before == read_all(&folders[0], &names), "plot in place");
+    for (scenario, folder) in SCENARIOS.iter().zip(&folders) {
+        let names = names_for(scenario);
+        let before = read_all(folder, &names);
+        prevsim(&["plot", folder.to_str().unwrap()], None);
+        assert!(
+            before == read_all(folder, &names),
+            "{scenario}: plot in place"
+        );
+    }
 }
 
 #[test]
@@ -229,7 +241,7 @@ fn the_fixed_base_case_gets_charts_too() {
         None,
     );
     let folder = out.path().join("agma-keep-1pct-out-of-care");
-    for (name, bytes) in read_all(&folder, &chart_names()) {
+    for (name, bytes) in read_all(&folder, &chart_names(false)) {
         if name.ends_with(".png") {
             check_png(&name, &bytes);
         } else {
@@ -314,6 +326,56 @@ fn the_pictures_numbers_agree_with_the_data_files() {
         checked += 1;
     }
     assert_eq!(checked, 2 * 6);
+}
+
+#[test]
+fn payback_and_agency_figures_drawn_are_summary_json_s() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = common::test_file("programme.toml");
+    prevsim(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "-n",
+            "300",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    let folder = out.path().join("programme");
+    let data = ChartData::load(&folder).unwrap();
+    let json = summary(&folder);
+    let iv = &data.interventions[0];
+    let s = &json["interventions"]["programme"];
+    let payback = iv.payback.expect("payback read");
+    assert_eq!(payback.p50.map(u64::from), s["payback"]["p50"].as_u64());
+    assert_eq!(payback.never, s["payback"]["never"].as_f64().unwrap());
+    let names: Vec<&str> = iv.agencies.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["council", "health", "police"],
+        "the scenario's order"
+    );
+    for a in &iv.agencies {
+        let j = &s["agencies"][&a.name];
+        let mean = |m: &str| j["metrics"][m]["mean"].as_f64().unwrap();
+        assert_eq!(a.gross_saving.mean, mean("gross_saving_pv"));
+        assert_eq!(a.programme_cost.mean, mean("programme_cost_pv"));
+        assert_eq!(a.net_saving.mean, mean("net_saving_pv"));
+        assert_eq!(
+            a.net_saving.p5,
+            j["metrics"]["net_saving_pv"]["p5"].as_f64().unwrap()
+        );
+        assert_eq!(a.prob_saves, j["prob_saves"].as_f64().unwrap());
+    }
+    // Only the council pays for the programme.
+    assert!(iv.agencies[0].programme_cost.mean > 0.0);
+    assert_eq!(iv.agencies[1].programme_cost.mean, 0.0);
+    check_png(
+        "chart-who-pays.png",
+        &fs::read(folder.join("chart-who-pays.png")).unwrap(),
+    );
 }
 
 /// Crates that would make charts depend on the system's fonts.

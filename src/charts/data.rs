@@ -36,6 +36,31 @@ pub struct InterventionData {
     pub net_summary: Band,
     /// `prob_net_saving_positive` in `summary.json`.
     pub prob_net_saving_positive: f64,
+    /// The payback year's distribution in `summary.json`, where the results have it.
+    pub payback: Option<PaybackData>,
+    /// Per agency, in the scenario's order; empty when the scenario names no agencies.
+    pub agencies: Vec<AgencyData>,
+}
+
+/// Percentiles of the payback year (counted from 0, as in `yearly.csv`; `None` is "never").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PaybackData {
+    pub p5: Option<u32>,
+    pub p50: Option<u32>,
+    pub p95: Option<u32>,
+    /// Share of iterations that never pay back within the horizon.
+    pub never: f64,
+}
+
+/// One agency's figures for one intervention (present values).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgencyData {
+    pub name: String,
+    pub gross_saving: Band,
+    pub programme_cost: Band,
+    pub net_saving: Band,
+    /// Share of iterations in which the agency's net saving is above zero.
+    pub prob_saves: f64,
 }
 
 /// A scenario's results, as the charts need them.
@@ -73,6 +98,85 @@ struct SummaryIntervention {
     /// way.
     metrics: BTreeMap<String, serde_json::Value>,
     prob_net_saving_positive: Option<f64>,
+    #[serde(default)]
+    payback: Option<serde_json::Value>,
+    /// In the file's order (the scenario's).
+    /// Kept as JSON, each agency read where it has the expected shape.
+    #[serde(default)]
+    agencies: Option<Ordered<serde_json::Value>>,
+}
+
+#[derive(Deserialize)]
+struct SummaryAgency {
+    metrics: BTreeMap<String, serde_json::Value>,
+    prob_saves: f64,
+}
+
+/// A JSON object read into a list, keeping the order of its keys.
+struct Ordered<T>(Vec<(String, T)>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = Ordered<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+/// A metric's summary by name, if it is there and has the usual fields.
+fn band(metrics: &BTreeMap<String, serde_json::Value>, name: &str) -> Option<Band> {
+    metrics.get(name).and_then(|v| Band::deserialize(v).ok())
+}
+
+/// A payback percentile: a year (from 0) or `"never"`.
+fn year_or_never(v: &serde_json::Value) -> Option<Option<u32>> {
+    match v {
+        serde_json::Value::String(s) if s == "never" => Some(None),
+        v => v.as_u64().and_then(|y| u32::try_from(y).ok()).map(Some),
+    }
+}
+
+fn payback(v: &serde_json::Value) -> Option<PaybackData> {
+    Some(PaybackData {
+        p5: year_or_never(v.get("p5")?)?,
+        p50: year_or_never(v.get("p50")?)?,
+        p95: year_or_never(v.get("p95")?)?,
+        never: v.get("never")?.as_f64()?,
+    })
+}
+
+fn agencies(s: &SummaryIntervention) -> Vec<AgencyData> {
+    let Some(list) = &s.agencies else {
+        return Vec::new();
+    };
+    list.0
+        .iter()
+        .filter_map(|(name, a)| {
+            let a = SummaryAgency::deserialize(a).ok()?;
+            Some(AgencyData {
+                name: name.clone(),
+                gross_saving: band(&a.metrics, "gross_saving_pv")?,
+                programme_cost: band(&a.metrics, "programme_cost_pv")?,
+                net_saving: band(&a.metrics, "net_saving_pv")?,
+                prob_saves: a.prob_saves,
+            })
+        })
+        .collect()
 }
 
 fn bad(file: &str, message: impl std::fmt::Display) -> ChartError {
@@ -121,16 +225,15 @@ impl ChartData {
                     let s = summary.interventions.get(&name).ok_or_else(|| {
                         bad("summary.json", format!("no intervention \"{name}\""))
                     })?;
-                    let net_summary = s
-                        .metrics
-                        .get("net_saving_pv")
-                        .and_then(|v| Band::deserialize(v).ok())
+                    let net_summary = band(&s.metrics, "net_saving_pv")
                         .ok_or_else(|| bad("summary.json", format!("{name}: no net_saving_pv")))?;
                     Ok(InterventionData {
                         name,
                         net_saving_pv: values,
                         net_summary,
                         prob_net_saving_positive: s.prob_net_saving_positive.unwrap_or(f64::NAN),
+                        payback: s.payback.as_ref().and_then(payback),
+                        agencies: agencies(s),
                     })
                 })
                 .collect::<Result<Vec<_>, ChartError>>()?;

@@ -10,6 +10,7 @@
 //! | `chart-savings-over-time` | fan charts of the yearly and the cumulative net saving, payback year marked |
 //! | `chart-care-population` | children in care per year, baseline and intervention, with bands |
 //! | `chart-family-ladder` | families per state per year, stacked, baseline and each intervention, and each intervention's change per state |
+//! | `chart-who-pays` | with `[agencies]`: per agency, gross saving, programme cost paid and net saving |
 //!
 //! and a run of several scenarios also `comparison` (their net savings on one axis).
 //!
@@ -17,12 +18,13 @@
 //! numbers behind the pictures as plain tested functions, [`style`] the fonts, palette and money
 //! format, `frame` the heading and footnote shared by all, and one file per chart draws it.
 //!
-//! **Adding a chart** (for example who pays and who saves, once results carry agencies): add a
+//! **Adding a chart**: add a
 //! variant to [`ChartKind`] and to [`ChartKind::ALL`], its file stem in
 //! [`ChartKind::file_stem`], and a file with `height` and `draw` functions called from
 //! [`ChartKind::height`] and `ChartKind::draw`. A chart whose data a folder lacks (older
 //! results) returns no height and is skipped.
 
+mod agencies;
 mod comparison;
 pub mod compute;
 pub mod data;
@@ -61,16 +63,18 @@ pub enum ChartKind {
     SavingsOverTime,
     CarePopulation,
     FamilyLadder,
+    WhoPays,
 }
 
 impl ChartKind {
     /// Every chart, in the order they are written.
-    pub const ALL: [ChartKind; 5] = [
+    pub const ALL: [ChartKind; 6] = [
         ChartKind::SavingsDistribution,
         ChartKind::ProbabilityCurve,
         ChartKind::SavingsOverTime,
         ChartKind::CarePopulation,
         ChartKind::FamilyLadder,
+        ChartKind::WhoPays,
     ];
 
     /// File name without extension.
@@ -81,6 +85,7 @@ impl ChartKind {
             ChartKind::SavingsOverTime => "chart-savings-over-time",
             ChartKind::CarePopulation => "chart-care-population",
             ChartKind::FamilyLadder => "chart-family-ladder",
+            ChartKind::WhoPays => "chart-who-pays",
         }
     }
 
@@ -92,6 +97,7 @@ impl ChartKind {
             ChartKind::SavingsOverTime => over_time::height(data),
             ChartKind::CarePopulation => population::height(data),
             ChartKind::FamilyLadder => ladder::height(data),
+            ChartKind::WhoPays => agencies::height(data),
         }
     }
 
@@ -110,6 +116,7 @@ impl ChartKind {
             ChartKind::SavingsOverTime => over_time::draw(root, data, style),
             ChartKind::CarePopulation => population::draw(root, data, style),
             ChartKind::FamilyLadder => ladder::draw(root, data, style),
+            ChartKind::WhoPays => agencies::draw(root, data, style),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Savings over time: fan charts of the net saving each year and of the cumulative net
 //! saving (both undiscounted, as in `yearly.csv`), P5-P95 and P25-P75 bands around the median,
-//! with the payback year (the first year the median cumulative net saving is above zero)
-//! marked. One row per intervention.
+//! with the payback year marked: the median of the iterations' payback years from
+//! `summary.json` (for older results without it, the first year the median cumulative net
+//! saving is above zero). One row per intervention.
 
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -167,10 +168,39 @@ where
         let colour = intervention_colour(k);
         let yearly = fan(data.series(&iv.name, "net_saving"));
         let cumulative = fan(data.series(&iv.name, "cumulative_net_saving"));
-        let payback = payback_year(&cumulative);
-        let pays = match payback {
-            Some(y) => format!("pays back in year {} (median)", shown_year(y)),
-            None => format!("no payback within {} years", data.years),
+        // The median of the iterations' payback years (summary.json); for results without it,
+        // the first year the median cumulative net saving is above zero.
+        let (payback, pays) = match iv.payback {
+            Some(p) => (
+                p.p50,
+                match p.p50 {
+                    Some(y) => format!(
+                        "median payback in year {}{}",
+                        shown_year(y),
+                        if p.never > 0.0 {
+                            format!(
+                                "; never within {} years in {:.0}%",
+                                data.years,
+                                100.0 * p.never
+                            )
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    None => format!(
+                        "over half the iterations do not pay back within {} years",
+                        data.years
+                    ),
+                },
+            ),
+            None => {
+                let y = payback_year(&cumulative);
+                let text = match y {
+                    Some(y) => format!("pays back in year {} (median)", shown_year(y)),
+                    None => format!("no payback within {} years", data.years),
+                };
+                (y, text)
+            }
         };
         let captions = [
             format!("{}: net saving each year", iv.name),
