@@ -255,6 +255,27 @@ fn the_fixed_base_case_gets_charts_too() {
     }
 }
 
+/// Runs tests/scenarios/<name>.toml with `n` iterations into a temporary folder; returns it (keep
+/// it alive) and the scenario's result folder.
+fn run_test_scenario(name: &str, n: u32) -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = common::test_file(&format!("{name}.toml"));
+    let n = n.to_string();
+    prevsim(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "-n",
+            &n,
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    let folder = out.path().join(name);
+    (out, folder)
+}
+
 /// Reads `summary.json` and `yearly.csv` independently of the chart loader.
 fn summary(folder: &Path) -> serde_json::Value {
     serde_json::from_slice(&fs::read(folder.join("summary.json")).unwrap()).unwrap()
@@ -262,20 +283,7 @@ fn summary(folder: &Path) -> serde_json::Value {
 
 #[test]
 fn the_pictures_numbers_agree_with_the_data_files() {
-    let out = tempfile::tempdir().unwrap();
-    let scenario = common::test_file("uncertain.toml");
-    prevsim(
-        &[
-            "run",
-            scenario.to_str().unwrap(),
-            "-n",
-            "250",
-            "--out",
-            out.path().to_str().unwrap(),
-        ],
-        None,
-    );
-    let folder = out.path().join("uncertain");
+    let (_out, folder) = run_test_scenario("uncertain", 250);
     let data = ChartData::load(&folder).unwrap();
     let json = summary(&folder);
     assert_eq!(data.iterations, 250);
@@ -330,20 +338,7 @@ fn the_pictures_numbers_agree_with_the_data_files() {
 
 #[test]
 fn payback_and_agency_figures_drawn_are_summary_json_s() {
-    let out = tempfile::tempdir().unwrap();
-    let scenario = common::test_file("programme.toml");
-    prevsim(
-        &[
-            "run",
-            scenario.to_str().unwrap(),
-            "-n",
-            "300",
-            "--out",
-            out.path().to_str().unwrap(),
-        ],
-        None,
-    );
-    let folder = out.path().join("programme");
+    let (_out, folder) = run_test_scenario("programme", 300);
     let data = ChartData::load(&folder).unwrap();
     let json = summary(&folder);
     let iv = &data.interventions[0];
