@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::DrawResult;
 use super::compute::pad;
 use super::data::{ChartData, InterventionData};
-use super::frame::{self, Heading, caption, label, largest, page, style_mesh, text};
+use super::frame::{self, caption, label, largest, style_mesh, text};
 use super::style::{INK, LINE, MUTED, Style, THIN, TICK_SIZE, font, intervention_colour};
 
 const ROW: u32 = 110;
@@ -51,20 +51,20 @@ fn range(panels: &[(usize, &InterventionData)]) -> (f64, f64) {
     pad(lo, hi)
 }
 
+/// What the chart shows: its default subtitle.
+pub fn shows(_data: &ChartData) -> &'static str {
+    "Who pays, who saves: each agency's figures, present values"
+}
+
+/// Draws the panels into `body`, the page below the heading.
 pub fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    body: &DrawingArea<DB, Shift>,
     data: &ChartData,
     style: &Style,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    let heading = Heading::for_scenario(
-        data,
-        style,
-        "Who pays, who saves: each agency's figures, present values",
-    );
-    let body = page(root, &heading)?;
     let panels = with_agencies(data);
     let (lo, hi) = range(&panels);
     let axis = largest(lo, hi);

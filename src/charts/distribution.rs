@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::DrawResult;
 use super::compute::{Histogram, bin_count, pad, value_range, with_zero};
 use super::data::ChartData;
-use super::frame::{self, Heading, caption, label, largest, page, style_mesh};
+use super::frame::{self, caption, label, largest, style_mesh};
 use super::style::{INK, LINE, Style, THIN, TICK_SIZE, intervention_colour};
 use crate::money::percent;
 
@@ -20,21 +20,24 @@ pub fn height(data: &ChartData) -> Option<u32> {
     (n > 0).then(|| frame::HEADER + frame::FOOTER + n * PANEL)
 }
 
+/// What the chart shows: its default subtitle.
+pub fn shows(data: &ChartData) -> &'static str {
+    if data.fixed {
+        "Fixed base case: one net saving (present value) per intervention; run without --fixed for its distribution"
+    } else {
+        "How much could it save? Net saving (present value) across the model's iterations"
+    }
+}
+
+/// Draws the panels into `body`, the page below the heading.
 pub fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    body: &DrawingArea<DB, Shift>,
     data: &ChartData,
     style: &Style,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    let shows = if data.fixed {
-        "Fixed base case: one net saving (present value) per intervention; run without --fixed for its distribution"
-    } else {
-        "How much could it save? Net saving (present value) across the model's iterations"
-    };
-    let heading = Heading::for_scenario(data, style, shows);
-    let body = page(root, &heading)?;
     let (lo, hi) = value_range(
         data.interventions
             .iter()

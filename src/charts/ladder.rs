@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::DrawResult;
 use super::compute::pad;
 use super::data::ChartData;
-use super::frame::{self, Heading, caption, page, style_mesh, text};
+use super::frame::{self, caption, style_mesh, text};
 use super::over_time::{YEAR_AXIS, shown_year, year_label, year_range};
 use super::style::{
     BASELINE, INK, STATES, Style, TICK_SIZE, font, intervention_colour, thousands, whole,
@@ -59,20 +59,20 @@ pub fn height(data: &ChartData) -> Option<u32> {
     has.then(|| frame::HEADER + frame::FOOTER + rows * ROW + LEGEND)
 }
 
+/// What the chart shows: its default subtitle.
+pub fn shows(_data: &ChartData) -> &'static str {
+    "Families on the ladder at the start of each year (mean across iterations)"
+}
+
+/// Draws the panels into `body`, the page below the heading.
 pub fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    body: &DrawingArea<DB, Shift>,
     data: &ChartData,
-    style: &Style,
+    _style: &Style,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    let heading = Heading::for_scenario(
-        data,
-        style,
-        "Families on the ladder at the start of each year (mean across iterations)",
-    );
-    let body = page(root, &heading)?;
     let (_, h) = body.dim_in_pixel();
     let (panels_area, legend) = body.split_vertically(h.saturating_sub(LEGEND));
     let arms = arms(data);

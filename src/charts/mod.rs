@@ -20,7 +20,8 @@
 //!
 //! **Adding a chart**: add a
 //! variant to [`ChartKind`] and to [`ChartKind::ALL`], its file stem in
-//! [`ChartKind::file_stem`], and a file with `height` and `draw` functions called from
+//! [`ChartKind::file_stem`], and a file with `height`, `shows` (its subtitle) and `draw` (its
+//! panels, below the heading `ChartKind::draw` paints) functions called from
 //! [`ChartKind::height`] and `ChartKind::draw`. A chart whose data a folder lacks (older
 //! results) returns no height and is skipped.
 
@@ -110,13 +111,22 @@ impl ChartKind {
     where
         DB::ErrorType: 'static,
     {
+        let shows = match self {
+            ChartKind::SavingsDistribution => distribution::shows(data),
+            ChartKind::ProbabilityCurve => probability::shows(data),
+            ChartKind::SavingsOverTime => over_time::shows(data),
+            ChartKind::CarePopulation => population::shows(data),
+            ChartKind::FamilyLadder => ladder::shows(data),
+            ChartKind::WhoPays => agencies::shows(data),
+        };
+        let body = &frame::page(root, &frame::Heading::for_scenario(data, style, shows))?;
         match self {
-            ChartKind::SavingsDistribution => distribution::draw(root, data, style),
-            ChartKind::ProbabilityCurve => probability::draw(root, data, style),
-            ChartKind::SavingsOverTime => over_time::draw(root, data, style),
-            ChartKind::CarePopulation => population::draw(root, data, style),
-            ChartKind::FamilyLadder => ladder::draw(root, data, style),
-            ChartKind::WhoPays => agencies::draw(root, data, style),
+            ChartKind::SavingsDistribution => distribution::draw(body, data, style),
+            ChartKind::ProbabilityCurve => probability::draw(body, data, style),
+            ChartKind::SavingsOverTime => over_time::draw(body, data, style),
+            ChartKind::CarePopulation => population::draw(body, data, style),
+            ChartKind::FamilyLadder => ladder::draw(body, data, style),
+            ChartKind::WhoPays => agencies::draw(body, data, style),
         }
     }
 }

@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::DrawResult;
 use super::compute::{FanPoint, fan, fan_range, payback_year};
 use super::data::ChartData;
-use super::frame::{self, Heading, caption, label, largest, page, style_mesh};
+use super::frame::{self, caption, label, largest, style_mesh};
 use super::style::{INK, LINE, Style, THIN, TICK_SIZE, intervention_colour};
 
 const ROW: u32 = 560;
@@ -143,20 +143,20 @@ where
     Ok(())
 }
 
+/// What the chart shows: its default subtitle.
+pub fn shows(_data: &ChartData) -> &'static str {
+    "When does it pay back? Net saving by year (undiscounted): median, P25-P75 and P5-P95 bands"
+}
+
+/// Draws the panels into `body`, the page below the heading.
 pub fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    body: &DrawingArea<DB, Shift>,
     data: &ChartData,
     style: &Style,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    let heading = Heading::for_scenario(
-        data,
-        style,
-        "When does it pay back? Net saving by year (undiscounted): median, P25-P75 and P5-P95 bands",
-    );
-    let body = page(root, &heading)?;
     let rows: Vec<_> = data
         .interventions
         .iter()

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use super::DrawResult;
 use super::compute::{fan, fan_range};
 use super::data::ChartData;
-use super::frame::{self, Heading, caption, page, style_mesh};
+use super::frame::{self, caption, style_mesh};
 use super::over_time::{YEAR_AXIS, draw_fan, draw_fan_outline, shown_year, year_label, year_range};
 use super::style::{BASELINE, Style, colour_name, intervention_colour, thousands, whole};
 
@@ -20,20 +20,20 @@ pub fn height(data: &ChartData) -> Option<u32> {
     (has && rows > 0).then(|| frame::HEADER + frame::FOOTER + rows * ROW)
 }
 
+/// What the chart shows: its default subtitle.
+pub fn shows(_data: &ChartData) -> &'static str {
+    "Children in care at the start of each year: medians, P25-P75 and P5-P95 (baseline: dashed and dotted lines)"
+}
+
+/// Draws the panels into `body`, the page below the heading.
 pub fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    body: &DrawingArea<DB, Shift>,
     data: &ChartData,
-    style: &Style,
+    _style: &Style,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    let heading = Heading::for_scenario(
-        data,
-        style,
-        "Children in care at the start of each year: medians, P25-P75 and P5-P95 (baseline: dashed and dotted lines)",
-    );
-    let body = page(root, &heading)?;
     let baseline = fan(data.series("baseline", MEASURE));
     let panels = body.split_evenly((data.interventions.len(), 1));
     let single = data.years <= 1;

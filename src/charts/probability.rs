@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::DrawResult;
 use super::compute::{amount_exceeded_with, pad, probability_curve, value_range, with_zero};
 use super::data::ChartData;
-use super::frame::{self, Heading, largest, page, style_mesh};
+use super::frame::{self, largest, style_mesh};
 use super::style::{INK, LINE, Style, THIN, TICK_SIZE, font, intervention_colour};
 use crate::money::percent;
 
@@ -25,20 +25,20 @@ pub fn height(data: &ChartData) -> Option<u32> {
     (n > 0).then_some(frame::HEADER + frame::FOOTER + PLOT + LEGEND_ROW * n + 20)
 }
 
+/// What the chart shows: its default subtitle.
+pub fn shows(_data: &ChartData) -> &'static str {
+    "How sure is the saving? Chance that the net saving (present value) is more than each amount"
+}
+
+/// Draws the panels into `body`, the page below the heading.
 pub fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    body: &DrawingArea<DB, Shift>,
     data: &ChartData,
     style: &Style,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    let heading = Heading::for_scenario(
-        data,
-        style,
-        "How sure is the saving? Chance that the net saving (present value) is more than each amount",
-    );
-    let body = page(root, &heading)?;
     let (lo, hi) = value_range(
         data.interventions
             .iter()
