@@ -56,7 +56,7 @@ pub fn run(
             }
             Err(e) => {
                 failures += 1;
-                eprintln!("Error: {e:#}");
+                eprintln!("Error: {e}");
             }
         }
     }
@@ -153,7 +153,7 @@ pub fn check(
         Ok(Verdict::HoldsPartly) if strict => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("Error: {e:#}");
+            eprintln!("Error: {e}");
             ExitCode::from(2)
         }
     }

@@ -48,7 +48,7 @@ const CASES: &[(&str, &str, &str, usize, &str, &str)] = &[
         "years = \"two\"",
         5,
         "run.years",
-        "invalid type",
+        "invalid type: string \"two\", expected a whole number",
     ),
     (
         "probability above 1",

@@ -1080,7 +1080,7 @@ fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
             let hint = suggest(unknown, expected.iter().skip(1).map(String::as_str));
             format!("{message}{hint}")
         }
-        _ => message,
+        _ => plain_types(&message),
     };
     Problem {
         line,
@@ -1088,6 +1088,23 @@ fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
         field,
         message,
     }
+}
+
+/// serde's names of Rust types, in words an analyst uses.
+fn plain_types(message: &str) -> String {
+    let mut out = message.to_string();
+    for (rust, plain) in [
+        ("expected i64", "expected a whole number such as 10"),
+        ("expected f64", "expected a number such as 0.25"),
+        ("expected a string", "expected text in quotes"),
+        (
+            "expected a sequence",
+            "expected a list in brackets, such as [0.5, 0.5]",
+        ),
+    ] {
+        out = out.replace(rust, plain);
+    }
+    out
 }
 
 /// The words between backticks in a message, in order.
