@@ -3,8 +3,11 @@
 //! These plain structs are what every exporter (and the charts) consume; they carry no engine
 //! state. Field documentation here is the reference for `summary.json` and `yearly.csv`.
 
-use serde::Serialize;
+use std::marker::PhantomData;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{AGENCY_METRIC_NAMES, METRIC_NAMES, RunResult, YearRecord};
 use crate::model::STATES;
@@ -47,6 +50,27 @@ impl<K: Serialize, T: Serialize> Serialize for Keyed<K, T> {
             map.serialize_entry(name, value)?;
         }
         map.end()
+    }
+}
+
+/// Read back in the file's order (serde_json's own map would sort the keys).
+impl<'de, K: Deserialize<'de>, T: Deserialize<'de>> Deserialize<'de> for Keyed<K, T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries<K, T>(PhantomData<(K, T)>);
+        impl<'de, K: Deserialize<'de>, T: Deserialize<'de>> Visitor<'de> for Entries<K, T> {
+            type Value = Keyed<K, T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Keyed(entries))
+            }
+        }
+        d.deserialize_map(Entries(PhantomData))
     }
 }
 

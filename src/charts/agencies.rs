@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::DrawResult;
 use super::compute::pad;
 use super::data::{ChartData, InterventionData};
-use super::frame::{self, caption, label, largest, style_mesh, text};
+use super::frame::{self, caption, label, text};
 use super::style::{INK, LINE, MUTED, Style, THIN, TICK_SIZE, font, intervention_colour};
 
 const ROW: u32 = 110;
@@ -67,8 +67,6 @@ where
 {
     let panels = with_agencies(data);
     let (lo, hi) = range(&panels);
-    let axis = largest(lo, hi);
-    let money = |v: &f64| style.unit.tick(*v, axis);
     let (_, h) = body.dim_in_pixel();
     let (mut rest, legend) = body.split_vertically(h.saturating_sub(LEGEND));
     for (k, iv) in panels {
@@ -84,15 +82,7 @@ where
             .x_label_area_size(frame::X_LABELS)
             .y_label_area_size(10)
             .build_cartesian_2d(lo..hi, 0.0..n)?;
-        let mut mesh = chart.configure_mesh();
-        style_mesh(&mut mesh);
-        mesh.x_desc("Present value")
-            .x_label_formatter(&money)
-            .y_label_formatter(&|_| String::new())
-            .disable_y_mesh()
-            .x_labels(frame::money_x_ticks(style))
-            .y_labels(0)
-            .draw()?;
+        frame::money_rows_mesh(&mut chart, style, "Present value", (lo, hi))?;
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, 0.0), (0.0, n)],
             INK.stroke_width(THIN + 1),

@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::DrawResult;
 use super::compute::{pad, with_zero};
 use super::data::ChartData;
-use super::frame::{self, Heading, label, largest, page, style_mesh, text};
+use super::frame::{self, Heading, label, page, text};
 use super::style::{INK, LINE, Style, THIN, TICK_SIZE, font, intervention_colour};
 
 const ROW: u32 = 120;
@@ -69,17 +69,7 @@ where
         .x_label_area_size(frame::X_LABELS)
         .y_label_area_size(10)
         .build_cartesian_2d(lo..hi, 0.0..n)?;
-    let axis = largest(lo, hi);
-    let money = |v: &f64| style.unit.tick(*v, axis);
-    let mut mesh = chart.configure_mesh();
-    style_mesh(&mut mesh);
-    mesh.x_desc("Net saving, present value")
-        .x_label_formatter(&money)
-        .y_label_formatter(&|_| String::new())
-        .disable_y_mesh()
-        .x_labels(frame::money_x_ticks(style))
-        .y_labels(0)
-        .draw()?;
+    frame::money_rows_mesh(&mut chart, style, "Net saving, present value", (lo, hi))?;
     let plot = chart.plotting_area().strip_coord_spec();
     let (width, _) = plot.dim_in_pixel();
     for (i, (d, k)) in rows.iter().enumerate() {

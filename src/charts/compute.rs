@@ -3,7 +3,7 @@
 
 use crate::stats::{quantile_sorted, sorted};
 
-use super::data::Band;
+use super::data::{Band, ChartData};
 
 /// Counts of values in equal-width bins from `lo` to `hi`.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +43,19 @@ impl Histogram {
 /// Bins for `n` values: the Rice rule (2 n^(1/3)), between 12 and 60.
 pub fn bin_count(n: usize) -> usize {
     ((2.0 * (n as f64).cbrt()).ceil() as usize).clamp(12, 60)
+}
+
+/// The net-saving axis the distribution and the probability curve share: every intervention's
+/// iterations, zero included where it is near, padded; and whether zero is on it.
+pub fn net_saving_axis(data: &ChartData) -> (f64, f64, bool) {
+    let (lo, hi) = value_range(
+        data.interventions
+            .iter()
+            .map(|i| i.net_saving_pv.as_slice()),
+    );
+    let (lo, hi, zero_shown) = with_zero(lo, hi);
+    let (lo, hi) = pad(lo, hi);
+    (lo, hi, zero_shown)
 }
 
 /// The smallest and largest value of several sets, widened when they coincide so that an axis

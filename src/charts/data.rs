@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::ChartError;
+use crate::report::Keyed;
 
 /// The data files charts are drawn from.
 pub const DATA_FILES: [&str; 3] = ["summary.json", "iterations.csv", "yearly.csv"];
@@ -103,39 +104,13 @@ struct SummaryIntervention {
     /// In the file's order (the scenario's).
     /// Kept as JSON, each agency read where it has the expected shape.
     #[serde(default)]
-    agencies: Option<Ordered<serde_json::Value>>,
+    agencies: Option<Keyed<String, serde_json::Value>>,
 }
 
 #[derive(Deserialize)]
 struct SummaryAgency {
     metrics: BTreeMap<String, serde_json::Value>,
     prob_saves: f64,
-}
-
-/// A JSON object read into a list, keeping the order of its keys.
-struct Ordered<T>(Vec<(String, T)>);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visit<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
-            type Value = Ordered<T>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    out.push(entry);
-                }
-                Ok(Ordered(out))
-            }
-        }
-        d.deserialize_map(Visit(std::marker::PhantomData))
-    }
 }
 
 /// A metric's summary by name, if it is there and has the usual fields.

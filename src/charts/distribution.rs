@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::DrawResult;
-use super::compute::{Histogram, bin_count, pad, value_range, with_zero};
+use super::compute::{Histogram, bin_count, net_saving_axis};
 use super::data::ChartData;
 use super::frame::{self, caption, label, largest, style_mesh};
 use super::style::{INK, LINE, Style, THIN, TICK_SIZE, intervention_colour};
@@ -38,13 +38,7 @@ pub fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let (lo, hi) = value_range(
-        data.interventions
-            .iter()
-            .map(|i| i.net_saving_pv.as_slice()),
-    );
-    let (lo, hi, zero_shown) = with_zero(lo, hi);
-    let (lo, hi) = pad(lo, hi);
+    let (lo, hi, zero_shown) = net_saving_axis(data);
     let bins = bin_count(
         data.interventions
             .first()

@@ -152,6 +152,31 @@ pub fn money_x_ticks(style: &Style) -> usize {
     }
 }
 
+/// A money x axis over rows without y labels: the axis of one-interval-per-row charts (the
+/// comparison, who pays and who saves).
+pub fn money_rows_mesh<DB: DrawingBackend>(
+    chart: &mut super::over_time::Plot<'_, DB>,
+    style: &Style,
+    x_desc: &str,
+    (lo, hi): (f64, f64),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let axis = largest(lo, hi);
+    let money = |v: &f64| style.unit.tick(*v, axis);
+    let mut mesh = chart.configure_mesh();
+    style_mesh(&mut mesh);
+    mesh.x_desc(x_desc)
+        .x_label_formatter(&money)
+        .y_label_formatter(&|_| String::new())
+        .disable_y_mesh()
+        .x_labels(money_x_ticks(style))
+        .y_labels(0)
+        .draw()?;
+    Ok(())
+}
+
 /// The larger of two magnitudes, for choosing a money unit.
 pub fn largest(lo: f64, hi: f64) -> f64 {
     lo.abs().max(hi.abs())

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::DrawResult;
-use super::compute::{amount_exceeded_with, pad, probability_curve, value_range, with_zero};
+use super::compute::{amount_exceeded_with, net_saving_axis, probability_curve};
 use super::data::ChartData;
 use super::frame::{self, largest, style_mesh};
 use super::style::{INK, LINE, Style, THIN, TICK_SIZE, font, intervention_colour};
@@ -39,13 +39,7 @@ pub fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let (lo, hi) = value_range(
-        data.interventions
-            .iter()
-            .map(|i| i.net_saving_pv.as_slice()),
-    );
-    let (lo, hi, zero_shown) = with_zero(lo, hi);
-    let (lo, hi) = pad(lo, hi);
+    let (lo, hi, zero_shown) = net_saving_axis(data);
     let (_, h) = body.dim_in_pixel();
     let legend_height = LEGEND_ROW * data.interventions.len() as u32 + 20;
     let (plot, legend) = body.split_vertically(h.saturating_sub(legend_height));

@@ -84,11 +84,7 @@ impl Draws for Expected {
     }
 
     fn split(&mut self, k: f64, sizes: &[f64], _year: u32, _event: Event) -> Vec<f64> {
-        let n: f64 = sizes.iter().sum();
-        if n <= 0.0 {
-            return vec![0.0; sizes.len()];
-        }
-        sizes.iter().map(|size| k * size / n).collect()
+        apportion(k, sizes, false, false)
     }
 }
 
@@ -254,9 +250,6 @@ fn coupled<D: Draws>(
         .map(|(_, p)| *p)
         .fold(0.0, f64::max);
     let k = draws.binomial(total, p_hi, year, candidates);
-    if sizes.len() == 1 {
-        return (vec![k], k);
-    }
     let shares = draws.split(k, sizes, year, split);
     let mut thinned = false;
     let out: Vec<f64> = shares
@@ -376,13 +369,7 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
                 let probs: Vec<f64> = groups
                     .iter()
                     .zip(&rest)
-                    .map(|(g, &r)| {
-                        if r > 0.0 {
-                            (g.rows[from][to] / r).clamp(0.0, 1.0)
-                        } else {
-                            0.0
-                        }
-                    })
+                    .map(|(g, &r)| conditional(g.rows[from][to], r))
                     .collect();
                 let (moved, moved_total) = coupled(
                     &remaining,
@@ -420,6 +407,16 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
     records
 }
 
+/// The probability of moving to a destination given that the family has not moved to an earlier
+/// one, which left `rest` of the row: the conditional binomial of a multinomial row.
+fn conditional(p: f64, rest: f64) -> f64 {
+    if rest > 0.0 {
+        (p / rest).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
 /// One group's transitions (no programme cohorts): the draws [`coupled`] makes for one group,
 /// without its bookkeeping.
 fn transition<D: Draws>(
@@ -433,11 +430,7 @@ fn transition<D: Draws>(
         let mut remaining = families[from];
         let mut rest = 1.0;
         for to in 0..3 {
-            let q = if rest > 0.0 {
-                (row[to] / rest).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
+            let q = conditional(row[to], rest);
             let moved = if remaining > 0.0 {
                 draws.binomial(remaining, q, year, Event::Transition { from, to })
             } else {

@@ -80,20 +80,50 @@ pub fn cost_split(agencies: &Agencies, lever: &Intervention) -> CostSplit {
     }
 }
 
+/// What every iteration of a run shares: worked out once per run, not per iteration.
+struct Shared {
+    /// Discount factor of each year.
+    discount: Vec<f64>,
+    /// Who pays for each cost, per intervention.
+    splits: Vec<CostSplit>,
+}
+
+impl Shared {
+    fn new(scenario: &Scenario) -> Shared {
+        Shared {
+            discount: scenario.discount.factors(scenario.years),
+            splits: scenario
+                .interventions
+                .iter()
+                .map(|lever| cost_split(&scenario.agencies, lever))
+                .collect(),
+        }
+    }
+}
+
 /// Runs one iteration with the given parameter values and draws.
 pub fn run_iteration<D: Draws>(
     scenario: &Scenario,
     values: Values,
     draws: &mut D,
 ) -> IterationResult {
+    iterate(scenario, &Shared::new(scenario), values, draws)
+}
+
+fn iterate<D: Draws>(
+    scenario: &Scenario,
+    shared: &Shared,
+    values: Values,
+    draws: &mut D,
+) -> IterationResult {
     let years = scenario.years;
-    let discount = scenario.discount.factors(years);
     let base_inputs = ArmInputs::baseline(&scenario.baseline, &values);
     let baseline = simulate(&base_inputs, years, draws);
     let interventions = scenario
         .interventions
         .iter()
-        .map(|lever| {
+        .zip(&shared.splits)
+        .map(|(lever, split)| {
             let arm = ArmInputs::intervention(&base_inputs, lever, &values);
             let path = simulate(&arm, years, draws);
             let reached: Option<Vec<f64>> = lever
@@ -106,8 +136,7 @@ pub fn run_iteration<D: Draws>(
                 years,
                 reached.as_deref(),
             );
-            let split = cost_split(&scenario.agencies, lever);
-            let metrics = Metrics::new(&baseline, &path, &programme_cost, &discount, &split);
+            let metrics = Metrics::new(&baseline, &path, &programme_cost, &shared.discount, split);
             InterventionOutcome {
                 years: path,
                 programme_cost,
@@ -126,8 +155,9 @@ pub fn run_iteration<D: Draws>(
 ///
 /// `progress` is called once per finished iteration, from any thread.
 pub fn run(scenario: &Scenario, options: RunOptions, progress: &(dyn Fn() + Sync)) -> RunResult {
+    let shared = Shared::new(scenario);
     let iterations = if options.fixed {
-        let result = run_iteration(scenario, scenario.params.means(), &mut Expected);
+        let result = iterate(scenario, &shared, scenario.params.means(), &mut Expected);
         progress();
         vec![result]
     } else {
@@ -138,7 +168,7 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: &(dyn Fn() + Sync
                     rng::stream(options.seed, iteration, SETUP_YEAR, Event::Parameters);
                 let values = scenario.params.draw(&mut stream);
                 let mut draws = Sampled::new(options.seed, iteration);
-                let result = run_iteration(scenario, values, &mut draws);
+                let result = iterate(scenario, &shared, values, &mut draws);
                 progress();
                 result
             })
