@@ -10,6 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use prevsim::charts::compute::{Histogram, bin_count, probability_curve, value_range};
 use prevsim::charts::data::{AgencyData, Band, ChartData, InterventionData, PaybackData};
 use prevsim::charts::{Style, scenario_charts};
+use prevsim::vocab::{Measure, State};
 
 const ITERATIONS: usize = 100_000;
 const YEARS: u32 = 10;
@@ -46,25 +47,22 @@ fn data() -> ChartData {
         let series = |f: &dyn Fn(f64) -> Band| (0..YEARS).map(|y| (y, f(f64::from(y)))).collect();
         let k = a as f64;
         yearly.insert(
-            (arm.clone(), "children_in_care".to_string()),
+            (arm.clone(), Measure::ChildrenInCare),
             series(&|y| band(5000.0 - 20.0 * k * y, 40.0)),
         );
-        for (s, state) in ["chaotic", "barely_coping", "coping", "thriving"]
-            .iter()
-            .enumerate()
-        {
+        for (s, state) in State::ALL.into_iter().enumerate() {
             yearly.insert(
-                (arm.clone(), format!("families_{state}")),
+                (arm.clone(), Measure::Families(state)),
                 series(&|y| band(10_000.0 * (s as f64 + 1.0) + 100.0 * k * y, 50.0)),
             );
         }
         if a > 0 {
             yearly.insert(
-                (arm.clone(), "net_saving".to_string()),
+                (arm.clone(), Measure::NetSaving),
                 series(&|y| band(-5e6 + 2e6 * y, 1e6)),
             );
             yearly.insert(
-                (arm.clone(), "cumulative_net_saving".to_string()),
+                (arm.clone(), Measure::CumulativeNetSaving),
                 series(&|y| band(-5e6 * (y + 1.0) + 1e6 * y * (y + 1.0), 2e6)),
             );
         }

@@ -12,6 +12,7 @@ use prevsim::money::{gbp, percent};
 use prevsim::pipeline::{self, FileCheck, Finished, Invocation, Overrides};
 use prevsim::plot;
 use prevsim::scenario::Scenario;
+use prevsim::vocab::Metric;
 
 use crate::cli::CheckFormat;
 
@@ -253,9 +254,9 @@ fn print_finished(done: &Finished) {
         done.scenario.display_name(),
         done.folder.display()
     );
-    for (name, s) in &r.interventions.0 {
-        let m = |k: &str| s.metrics.get(k);
-        if let (Some(net), Some(y0)) = (m("net_saving_pv"), m("gross_saving_year0")) {
+    for (name, s) in &r.interventions {
+        let m = |k| s.metric(k);
+        if let (Some(net), Some(y0)) = (m(Metric::NetSavingPv), m(Metric::GrossSavingYear0)) {
             if r.fixed {
                 println!(
                     "  {name}: net saving {} (PV); first-year gross saving {}",
@@ -272,7 +273,7 @@ fn print_finished(done: &Finished) {
                     gbp(y0.mean)
                 );
             }
-            let programme = m("programme_cost_pv").is_some_and(|p| p.mean > 0.0);
+            let programme = m(Metric::ProgrammeCostPv).is_some_and(|p| p.mean > 0.0);
             if programme && r.years > 1 {
                 println!("    payback: {}", payback_line(&s.payback, r.fixed));
             }

@@ -7,10 +7,12 @@
 //! distribution of savings. See `MODEL.md` in the project's shared folder for the model.
 //!
 //! Layers, each with one job: [`scenario`] (files to a validated [`scenario::Scenario`]),
-//! [`params`] (distributions), [`rng`] (streams), [`engine`] (simulation), [`stats`] and
-//! [`report`] (summaries), [`export`] (bytes and the one file writer), [`pipeline`] (the `run`
-//! command as a library), [`check`] (a document's claims against the model), [`charts`] (charts
-//! drawn from the data files) and [`plot`] (the `plot` command as a library).
+//! [`params`] (distributions), [`rng`] (streams), [`vocab`] (what results are made of: states,
+//! metrics, measures, units), [`engine`] (simulation, results as columns), [`stats`] and
+//! [`report`] (summaries; the result types written and read back by [`report::read`]),
+//! [`export`] (bytes and the one file writer), [`pipeline`] (the `run` command as a library),
+//! [`check`] (a document's claims against the model), [`charts`] (charts drawn from typed
+//! results) and [`plot`] (the `plot` command as a library).
 
 pub mod charts;
 pub mod check;
@@ -25,3 +27,4 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod stats;
+pub mod vocab;

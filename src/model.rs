@@ -5,9 +5,15 @@
 //! structure serves both the fixed base case and every Monte Carlo draw.
 
 use crate::params::{RowId, ScalarId};
+use crate::vocab::State;
 
 /// The four family states, worst to best (MODEL.md section 2).
-pub const STATES: [&str; 4] = ["chaotic", "barely_coping", "coping", "thriving"];
+pub const STATES: [&str; 4] = [
+    State::Chaotic.name(),
+    State::BarelyCoping.name(),
+    State::Coping.name(),
+    State::Thriving.name(),
+];
 
 /// Index of a state by its name in the scenario file.
 pub fn state_index(name: &str) -> Option<usize> {

@@ -8,12 +8,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::charts;
-use crate::engine::{self, RunOptions, RunResult};
+use crate::charts::ChartData;
+use crate::engine::{self, Columns, RunOptions};
 use crate::export::manifest::{MANIFEST, Manifest, SCENARIO_COPY, utc_timestamp};
 use crate::export::{self, ExportError, writer};
 use crate::money::bytes;
 use crate::report::{self, Report, YearlyBand};
 use crate::scenario::{Scenario, ScenarioError, sha256_hex};
+use crate::vocab::Metric;
 
 /// Why a run could not complete.
 #[derive(Debug, thiserror::Error)]
@@ -76,7 +78,7 @@ pub struct Overrides {
 #[derive(Debug, Clone)]
 pub struct Finished {
     pub scenario: Scenario,
-    pub run: RunResult,
+    pub columns: Columns,
     pub report: Report,
     pub bands: Vec<YearlyBand>,
     pub folder: PathBuf,
@@ -151,7 +153,7 @@ pub struct Invocation {
 #[derive(Debug, Clone)]
 pub struct Produced {
     pub scenario: Scenario,
-    pub run: RunResult,
+    pub columns: Columns,
     pub report: Report,
     pub bands: Vec<YearlyBand>,
     pub files: Vec<(String, Vec<u8>)>,
@@ -166,10 +168,24 @@ pub fn produce(
     options: RunOptions,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Produced, PipelineError> {
-    let run = engine::run(&scenario, options, progress);
-    let report = report::summarise(&scenario, &run);
-    let bands = report::yearly_bands(&scenario, &run);
-    let mut files = export::all_files(&scenario, &run, &report, &bands).map_err(|source| {
+    let columns = engine::run_columns(&scenario, options, 0..options.iterations, progress);
+    produce_from(scenario, columns, options)
+}
+
+/// Renders the result files of a scenario's columns in memory (all iterations of a run).
+///
+/// # Errors
+/// An export failure (not expected: every format writes to memory).
+pub fn produce_from(
+    scenario: Scenario,
+    columns: Columns,
+    options: RunOptions,
+) -> Result<Produced, PipelineError> {
+    let (report, bands) = rayon::join(
+        || report::summarise(&scenario, &columns, options),
+        || report::yearly_bands(&scenario, &columns),
+    );
+    let mut files = export::all_files(&scenario, &columns, &report, &bands).map_err(|source| {
         PipelineError::Export {
             scenario: scenario.name.clone(),
             source,
@@ -181,7 +197,7 @@ pub fn produce(
     ));
     Ok(Produced {
         scenario,
-        run,
+        columns,
         report,
         bands,
         files,
@@ -229,15 +245,22 @@ pub fn run_one(
         })?;
     manifest_bytes.push(b'\n');
     produced.files.push((MANIFEST.to_string(), manifest_bytes));
-    // Charts are drawn from the data files' bytes, as `prevsim plot` reads them back; they are
-    // not in the manifest (verify checks the data they are drawn from).
-    let charts =
-        charts::charts_for_files(&produced.files, &charts::Style::default()).map_err(|source| {
-            PipelineError::Charts {
-                scenario: produced.scenario.name.clone(),
-                source,
-            }
-        })?;
+    // Charts are drawn from the typed results in memory (`prevsim plot` reads the same types
+    // back from the files, exactly); they are not in the manifest (verify checks the data they
+    // are drawn from).
+    let failed = |source| PipelineError::Charts {
+        scenario: produced.scenario.name.clone(),
+        source,
+    };
+    let net = produced
+        .scenario
+        .interventions
+        .iter()
+        .zip(&produced.columns.interventions)
+        .map(|(lever, k)| (lever.name.clone(), k.metric(Metric::NetSavingPv).to_vec()))
+        .collect();
+    let data = ChartData::new(&produced.report, &produced.bands, net).map_err(failed)?;
+    let charts = charts::scenario_charts(&data, &charts::Style::default()).map_err(failed)?;
     produced.files.extend(charts);
     let folder = out.join(&produced.scenario.name);
     writer::write_atomically(&folder, &produced.files).map_err(|source| PipelineError::Write {
@@ -246,7 +269,7 @@ pub fn run_one(
     })?;
     Ok(Finished {
         scenario: produced.scenario,
-        run: produced.run,
+        columns: produced.columns,
         report: produced.report,
         bands: produced.bands,
         folder,

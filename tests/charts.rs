@@ -324,7 +324,8 @@ fn the_pictures_numbers_agree_with_the_data_files() {
             continue;
         }
         let year: u32 = r[0].parse().unwrap();
-        let points = fan(data.series("programme", &r[2]));
+        let measure = prevsim::vocab::Measure::from_name(&r[2]).unwrap();
+        let points = fan(data.series("programme", measure));
         let p = points.iter().find(|p| p.year == year).unwrap().band;
         let field = |i: usize| r[i].parse::<f64>().unwrap();
         assert_eq!(

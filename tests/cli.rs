@@ -94,8 +94,8 @@ fn summary_json_has_the_documented_fields() {
     assert_eq!(json["iterations"], 300);
     let p = &json["interventions"]["programme"];
     assert!(p["prob_net_saving_positive"].as_f64().is_some());
-    for metric in prevsim::engine::METRIC_NAMES {
-        let m = &p["metrics"][metric];
+    for metric in prevsim::vocab::Metric::ALL {
+        let m = &p["metrics"][metric.name()];
         for stat in ["mean", "sd", "p5", "p25", "p50", "p75", "p95"] {
             assert!(m[stat].as_f64().is_some(), "{metric}.{stat}");
         }

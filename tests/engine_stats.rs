@@ -8,6 +8,7 @@ use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use prevsim::engine::{ArmInputs, Programme, Reach, Sampled, simulate, treated_row};
+use prevsim::vocab::Metric;
 
 /// The Monte Carlo mean of every metric lies within 4 standard errors of the fixed-mode value
 /// on a scenario where expectation commutes with the model (tests/scenarios/linear.toml).
@@ -17,10 +18,10 @@ fn monte_carlo_mean_is_within_4_standard_errors_of_fixed_mode() {
     let fixed = run_fixed(&s).iterations[0].interventions[0].metrics.clone();
     let run = run_mc(&s, 2000, 17);
     for name in [
-        "baseline_cost_pv",
-        "gross_saving_pv",
-        "net_saving_pv",
-        "gross_saving_year0",
+        Metric::BaselineCostPv,
+        Metric::GrossSavingPv,
+        Metric::NetSavingPv,
+        Metric::GrossSavingYear0,
     ] {
         let xs: Vec<f64> = run
             .iterations

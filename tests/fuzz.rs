@@ -203,7 +203,10 @@ fn exercise(text: &str) -> Result<(), String> {
             );
             for it in fixed.iterations.iter().chain(&mc.iterations) {
                 for out in &it.interventions {
-                    for v in out.metrics.values().into_iter().flatten() {
+                    for v in prevsim::vocab::Metric::ALL
+                        .iter()
+                        .filter_map(|m| out.metrics.get(*m))
+                    {
                         assert!(
                             v.is_finite(),
                             "a non-finite figure from an accepted scenario"

@@ -5,9 +5,10 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use prevsim::engine::{AGENCY_METRIC_NAMES, RunResult};
+use prevsim::engine::RunResult;
 use prevsim::report;
 use prevsim::scenario::{Problem, Scenario};
+use prevsim::vocab::{AgencyMetric, Metric};
 use proptest::prelude::*;
 
 fn text() -> String {
@@ -190,9 +191,10 @@ fn per_agency_figures_sum_exactly_to_the_totals() {
             let arm = &it.interventions[0];
             let m = &arm.metrics;
             assert_eq!(m.agencies.len(), 3);
-            for (i, name) in AGENCY_METRIC_NAMES.iter().enumerate() {
-                let sum: f64 = m.agencies.iter().map(|a| a.values()[i]).sum();
-                assert_eq!(Some(sum), m.get(name), "{name}");
+            for am in AgencyMetric::ALL {
+                let sum: f64 = m.agencies.iter().map(|a| a.get(am)).sum();
+                let total = Metric::from_name(am.name()).unwrap();
+                assert_eq!(Some(sum), m.get(total), "{am}");
             }
             // And the totals are the engine's totals, computed without agencies.
             let discount = s.discount.factors(s.years);
@@ -407,7 +409,13 @@ fn payback_never_within_the_horizon_is_a_value() {
             .iter()
             .all(|it| it.interventions[0].metrics.payback_year.is_none())
     );
-    let r = report::summarise(&s, &run);
+    let options = prevsim::engine::RunOptions {
+        iterations: 50,
+        seed: 1,
+        fixed: false,
+    };
+    let columns = prevsim::engine::run_columns(&s, options, 0..50, &|| {});
+    let r = report::summarise(&s, &columns, options);
     let json = serde_json::to_value(&r).unwrap();
     let payback = &json["interventions"]["programme"]["payback"];
     assert_eq!(payback["p50"], "never");

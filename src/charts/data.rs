@@ -1,9 +1,9 @@
-//! What the charts are drawn from: a result folder's data files, parsed.
+//! What the charts are drawn from: the typed results of a run ([`Report`], the yearly bands and
+//! the per-iteration net savings).
 //!
-//! `prevsim run` builds this from the bytes of `summary.json`, `iterations.csv` and
-//! `yearly.csv` it is about to write, and `prevsim plot` from the same files on disk, with the
-//! same parser: so re-drawing saved results gives byte-identical charts. Columns, measures and
-//! fields the charts do not use are ignored, so new outputs never break re-drawing.
+//! `prevsim run` builds this from the results it holds in memory, and `prevsim plot` from the
+//! same types read back from a folder by [`crate::report::read`]; numbers are written so that
+//! they read back exactly, so re-drawing saved results gives byte-identical charts.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,10 +11,21 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::ChartError;
-use crate::report::Keyed;
+use crate::report::read::{ReadError, ResultFolder};
+use crate::report::{InterventionSummary, Report, YearlyBand};
+use crate::stats::Summary;
+use crate::vocab::{AgencyMetric, Measure, Metric};
 
-/// The data files charts are drawn from.
-pub const DATA_FILES: [&str; 3] = ["summary.json", "iterations.csv", "yearly.csv"];
+pub use crate::report::read::DATA_FILES;
+
+impl From<ReadError> for ChartError {
+    fn from(e: ReadError) -> ChartError {
+        ChartError::Data {
+            file: e.file,
+            message: e.message,
+        }
+    }
+}
 
 /// A figure's spread across iterations (a row of `yearly.csv`, or a metric of `summary.json`).
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
@@ -78,76 +89,34 @@ pub struct ChartData {
     /// In the scenario's order.
     pub interventions: Vec<InterventionData>,
     /// `yearly.csv`: (arm, measure) -> band per year, in year order.
-    pub yearly: BTreeMap<(String, String), Vec<(u32, Band)>>,
+    pub yearly: Yearly,
 }
 
-#[derive(Deserialize)]
-struct SummaryFile {
-    scenario: String,
-    title: Option<String>,
-    seed: u64,
-    iterations: u64,
-    fixed: bool,
-    years: u32,
-    discount: String,
-    interventions: BTreeMap<String, SummaryIntervention>,
-}
-
-#[derive(Deserialize)]
-struct SummaryIntervention {
-    /// Kept as JSON: only `net_saving_pv` is read, so metrics of other shapes never get in the
-    /// way.
-    metrics: BTreeMap<String, serde_json::Value>,
-    prob_net_saving_positive: Option<f64>,
-    #[serde(default)]
-    payback: Option<serde_json::Value>,
-    /// In the file's order (the scenario's).
-    /// Kept as JSON, each agency read where it has the expected shape.
-    #[serde(default)]
-    agencies: Option<Keyed<String, serde_json::Value>>,
-}
-
-#[derive(Deserialize)]
-struct SummaryAgency {
-    metrics: BTreeMap<String, serde_json::Value>,
-    prob_saves: f64,
-}
-
-/// A metric's summary by name, if it is there and has the usual fields.
-fn band(metrics: &BTreeMap<String, serde_json::Value>, name: &str) -> Option<Band> {
-    metrics.get(name).and_then(|v| Band::deserialize(v).ok())
-}
-
-/// A payback percentile: a year (from 0) or `"never"`.
-fn year_or_never(v: &serde_json::Value) -> Option<Option<u32>> {
-    match v {
-        serde_json::Value::String(s) if s == "never" => Some(None),
-        v => v.as_u64().and_then(|y| u32::try_from(y).ok()).map(Some),
+impl Band {
+    fn of(s: &Summary) -> Band {
+        Band {
+            mean: s.mean,
+            p5: s.p5,
+            p25: s.p25,
+            p50: s.p50,
+            p75: s.p75,
+            p95: s.p95,
+        }
     }
 }
 
-fn payback(v: &serde_json::Value) -> Option<PaybackData> {
-    Some(PaybackData {
-        p5: year_or_never(v.get("p5")?)?,
-        p50: year_or_never(v.get("p50")?)?,
-        p95: year_or_never(v.get("p95")?)?,
-        never: v.get("never")?.as_f64()?,
-    })
-}
-
-fn agencies(s: &SummaryIntervention) -> Vec<AgencyData> {
+fn agencies(s: &InterventionSummary) -> Vec<AgencyData> {
     let Some(list) = &s.agencies else {
         return Vec::new();
     };
-    list.0
-        .iter()
+    list.iter()
         .filter_map(|(name, a)| {
-            let a = SummaryAgency::deserialize(a).ok()?;
+            let band = |m| a.metric(m).map(Band::of);
             Some(AgencyData {
                 name: name.clone(),
-                gross_saving: band(&a.metrics, "gross_saving_pv")?,
-                programme_cost: band(&a.metrics, "programme_cost_pv")?,
-                net_saving: band(&a.metrics, "net_saving_pv")?,
+                gross_saving: band(AgencyMetric::GrossSavingPv)?,
+                programme_cost: band(AgencyMetric::ProgrammeCostPv)?,
+                net_saving: band(AgencyMetric::NetSavingPv)?,
                 prob_saves: a.prob_saves,
             })
         })
@@ -167,61 +136,74 @@ impl ChartData {
     /// # Errors
     /// A file is missing or not as `prevsim run` writes it.
     pub fn load(folder: &Path) -> Result<ChartData, ChartError> {
-        let files = DATA_FILES
-            .iter()
-            .map(|name| {
-                std::fs::read(folder.join(name))
-                    .map(|bytes| (name.to_string(), bytes))
-                    .map_err(|e| bad(&folder.join(name).display().to_string(), e))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        ChartData::from_files(&files)
+        let f = ResultFolder::load(folder)?;
+        ChartData::new(&f.report, &f.yearly, f.net_saving_pv)
     }
 
-    /// Parses named files (as a run holds them in memory, or as read from a folder).
+    /// The charts' view of typed results: a run's in memory, or a folder's read back.
     ///
     /// # Errors
-    /// A data file is missing from the list or malformed.
-    pub fn from_files(files: &[(String, Vec<u8>)]) -> Result<ChartData, ChartError> {
-        let get = |name: &str| {
-            files
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, b)| b.as_slice())
-                .ok_or_else(|| bad(name, "missing"))
-        };
-        let summary: SummaryFile =
-            serde_json::from_slice(get("summary.json")?).map_err(|e| bad("summary.json", e))?;
-        let net = net_savings(get("iterations.csv")?)?;
-        let yearly = yearly_bands(get("yearly.csv")?)?;
-        let interventions =
-            net.into_iter()
-                .map(|(name, values)| {
-                    let s = summary.interventions.get(&name).ok_or_else(|| {
-                        bad("summary.json", format!("no intervention \"{name}\""))
-                    })?;
-                    let net_summary = band(&s.metrics, "net_saving_pv")
-                        .ok_or_else(|| bad("summary.json", format!("{name}: no net_saving_pv")))?;
-                    Ok(InterventionData {
-                        name,
-                        net_saving_pv: values,
-                        net_summary,
-                        prob_net_saving_positive: s.prob_net_saving_positive.unwrap_or(f64::NAN),
-                        payback: s.payback.as_ref().and_then(payback),
-                        agencies: agencies(s),
-                    })
+    /// An intervention of `net_saving_pv` is not in the report, or has no net saving summary.
+    pub fn new(
+        report: &Report,
+        yearly: &[YearlyBand],
+        net_saving_pv: Vec<(String, Vec<f64>)>,
+    ) -> Result<ChartData, ChartError> {
+        let interventions = net_saving_pv
+            .into_iter()
+            .map(|(name, values)| {
+                let s = report
+                    .interventions
+                    .get(&name)
+                    .ok_or_else(|| bad("summary.json", format!("no intervention \"{name}\"")))?;
+                let net_summary = s
+                    .metric(Metric::NetSavingPv)
+                    .map(Band::of)
+                    .ok_or_else(|| bad("summary.json", format!("{name}: no net_saving_pv")))?;
+                let p = &s.payback;
+                Ok(InterventionData {
+                    name,
+                    net_saving_pv: values,
+                    net_summary,
+                    prob_net_saving_positive: s.prob_net_saving_positive,
+                    payback: Some(PaybackData {
+                        p5: p.p5.0,
+                        p50: p.p50.0,
+                        p95: p.p95.0,
+                        never: p.never,
+                    }),
+                    agencies: agencies(s),
                 })
-                .collect::<Result<Vec<_>, ChartError>>()?;
+            })
+            .collect::<Result<Vec<_>, ChartError>>()?;
+        let mut by_series = Yearly::new();
+        for row in yearly {
+            let band = Band {
+                mean: row.mean,
+                p5: row.p5,
+                p25: row.p25,
+                p50: row.p50,
+                p75: row.p75,
+                p95: row.p95,
+            };
+            by_series
+                .entry((row.arm.clone(), row.measure))
+                .or_default()
+                .push((row.year, band));
+        }
+        for rows in by_series.values_mut() {
+            rows.sort_by_key(|(y, _)| *y);
+        }
         Ok(ChartData {
-            scenario: summary.scenario,
-            title: summary.title,
-            seed: summary.seed,
-            iterations: summary.iterations,
-            fixed: summary.fixed,
-            years: summary.years,
-            discount: summary.discount,
+            scenario: report.scenario.clone(),
+            title: report.title.clone(),
+            seed: report.seed,
+            iterations: report.iterations,
+            fixed: report.fixed,
+            years: report.years,
+            discount: report.discount.clone(),
             interventions,
-            yearly,
+            yearly: by_series,
         })
     }
 
@@ -244,88 +226,14 @@ impl ChartData {
     }
 
     /// One measure of one arm, year by year (empty if `yearly.csv` does not have it).
-    pub fn series(&self, arm: &str, measure: &str) -> &[(u32, Band)] {
+    pub fn series(&self, arm: &str, measure: Measure) -> &[(u32, Band)] {
         self.yearly
-            .get(&(arm.to_string(), measure.to_string()))
+            .get(&(arm.to_string(), measure))
             .map_or(&[], Vec::as_slice)
     }
 }
 
-/// Net saving per intervention from `iterations.csv`, interventions in order of appearance.
-fn net_savings(bytes: &[u8]) -> Result<Vec<(String, Vec<f64>)>, ChartError> {
-    const FILE: &str = "iterations.csv";
-    let mut r = csv::Reader::from_reader(bytes);
-    let header = r.headers().map_err(|e| bad(FILE, e))?.clone();
-    let column = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| bad(FILE, format!("no column {name}")))
-    };
-    let (who, net) = (column("intervention")?, column("net_saving_pv")?);
-    let mut out: Vec<(String, Vec<f64>)> = Vec::new();
-    for record in r.records() {
-        let record = record.map_err(|e| bad(FILE, e))?;
-        let name = record.get(who).unwrap_or_default();
-        let value: f64 = record
-            .get(net)
-            .unwrap_or_default()
-            .parse()
-            .map_err(|e| bad(FILE, format!("net_saving_pv: {e}")))?;
-        match out.iter_mut().find(|(n, _)| n == name) {
-            Some((_, values)) => values.push(value),
-            None => out.push((name.to_string(), vec![value])),
-        }
-    }
-    Ok(out)
-}
-
-type Yearly = BTreeMap<(String, String), Vec<(u32, Band)>>;
-
-/// Every row of `yearly.csv`, grouped by arm and measure.
-fn yearly_bands(bytes: &[u8]) -> Result<Yearly, ChartError> {
-    const FILE: &str = "yearly.csv";
-    let mut r = csv::Reader::from_reader(bytes);
-    let header = r.headers().map_err(|e| bad(FILE, e))?.clone();
-    let column = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| bad(FILE, format!("no column {name}")))
-    };
-    let [year, arm, measure] = [column("year")?, column("arm")?, column("measure")?];
-    let stats = ["mean", "p5", "p25", "p50", "p75", "p95"].map(column);
-    let mut out = Yearly::new();
-    for record in r.records() {
-        let record = record.map_err(|e| bad(FILE, e))?;
-        let field = |i: usize| record.get(i).unwrap_or_default();
-        let mut v = [0.0; 6];
-        for (slot, c) in v.iter_mut().zip(&stats) {
-            let c = c.as_ref().map_err(Clone::clone)?;
-            *slot = field(*c)
-                .parse()
-                .map_err(|e| bad(FILE, format!("{}: {e}", header.get(*c).unwrap_or(""))))?;
-        }
-        let y: u32 = field(year)
-            .parse()
-            .map_err(|e| bad(FILE, format!("year: {e}")))?;
-        let band = Band {
-            mean: v[0],
-            p5: v[1],
-            p25: v[2],
-            p50: v[3],
-            p75: v[4],
-            p95: v[5],
-        };
-        out.entry((field(arm).to_string(), field(measure).to_string()))
-            .or_default()
-            .push((y, band));
-    }
-    for rows in out.values_mut() {
-        rows.sort_by_key(|(y, _)| *y);
-    }
-    Ok(out)
-}
+type Yearly = BTreeMap<(String, Measure), Vec<(u32, Band)>>;
 
 #[cfg(test)]
 mod tests {
@@ -339,42 +247,68 @@ mod tests {
         ]
     }
 
+    fn from_files(files: &[(String, Vec<u8>)]) -> Result<ChartData, ChartError> {
+        let f = ResultFolder::from_files(files)?;
+        ChartData::new(&f.report, &f.yearly, f.net_saving_pv)
+    }
+
     const BAND: &str =
         r#"{"mean": 2, "sd": 1, "se": 0.5, "p5": 0.5, "p25": 1, "p50": 2, "p75": 3, "p95": 3.5}"#;
+    const PAYBACK: &str =
+        r#"{"paid_back_by_year": [0.5], "never": 0.5, "p5": 0, "p50": 0, "p95": "never"}"#;
 
     #[test]
     fn reads_what_it_needs_and_ignores_what_it_does_not_know() {
+        const NET: &str = Metric::NetSavingPv.name();
         let summary = format!(
             r#"{{"scenario": "s", "title": null, "seed": 3, "iterations": 2, "fixed": false,
+            "prevsim_version": "0", "scenario_sha256": "x",
             "years": 1, "discount": "none", "new_field": [1, 2],
-            "interventions": {{"b": {{"metrics": {{"net_saving_pv": {BAND}, "bcr": null,
-            "payback_year": {{"share_never": 0.1}}}}, "prob_net_saving_positive": 1.0,
-            "agencies": {{"police": 3}}}},
-            "a": {{"metrics": {{"net_saving_pv": {BAND}}}, "prob_net_saving_positive": 0.5}}}}}}"#
+            "interventions": {{"b": {{"metrics": {{"{NET}": {BAND}, "bcr": null}},
+            "prob_net_saving_positive": 1.0, "payback": {PAYBACK}, "new": 1,
+            "agencies": {{"police": {{"metrics": {{"{NET}": {BAND}}}, "prob_saves": 0.5}}}}}},
+            "a": {{"metrics": {{"{NET}": {BAND}}}, "prob_net_saving_positive": 0.5,
+            "payback": {PAYBACK}}}}}}}"#
         );
         let iterations = "iteration,intervention,extra,net_saving_pv\n\
                           0,b,x,1.5\n0,a,y,-1\n1,b,x,2.5\n1,a,y,3\n";
         let yearly = "year,arm,measure,mean,sd,p5,p25,p50,p75,p95,agency\n\
                       0,baseline,children_in_care,5,0,5,5,5,5,5,\n\
                       0,b,families_treated,1,0,1,1,1,1,1,\n";
-        let data = ChartData::from_files(&files(&summary, iterations, yearly)).unwrap();
+        let data = from_files(&files(&summary, iterations, yearly)).unwrap();
         // Interventions in the scenario's order (iterations.csv), not alphabetical.
         let names: Vec<&str> = data.interventions.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["b", "a"]);
         assert_eq!(data.interventions[0].net_saving_pv, [1.5, 2.5]);
         assert_eq!(data.interventions[1].prob_net_saving_positive, 0.5);
         assert_eq!(data.interventions[0].net_summary.p95, 3.5);
-        assert_eq!(data.series("baseline", "children_in_care")[0].1.p50, 5.0);
-        assert_eq!(data.series("b", "families_treated").len(), 1);
-        assert!(data.series("b", "no such measure").is_empty());
+        assert_eq!(data.interventions[0].payback.unwrap().p95, None);
+        // An agency without the figures the charts need is left out.
+        assert!(data.interventions[0].agencies.is_empty());
+        assert_eq!(
+            data.series("baseline", Measure::ChildrenInCare)[0].1.p50,
+            5.0
+        );
+        assert_eq!(data.series("b", Measure::FamiliesTreated).len(), 1);
+        assert!(data.series("b", Measure::GrossSaving).is_empty());
         assert_eq!(data.run_note(), "2 iterations, seed 3");
     }
 
     #[test]
-    fn says_which_file_is_wrong() {
-        let e = ChartData::from_files(&files("{}", "", "")).unwrap_err();
-        assert!(e.to_string().starts_with("summary.json:"), "{e}");
-        let e = ChartData::from_files(&[]).unwrap_err();
+    fn says_which_file_is_wrong_and_why() {
+        let e = from_files(&files("{}", "", "")).unwrap_err();
+        assert!(
+            e.to_string().starts_with("summary.json: missing field"),
+            "{e}"
+        );
+        let e = from_files(&[]).unwrap_err();
         assert_eq!(e.to_string(), "summary.json: missing");
+        let yearly =
+            "year,arm,measure,mean,sd,p5,p25,p50,p75,p95\n0,baseline,happiness,1,0,1,1,1,1,1\n";
+        let e = crate::report::read::yearly(yearly.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string().contains("unknown measure \"happiness\""),
+            "{e}"
+        );
     }
 }

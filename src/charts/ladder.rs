@@ -16,20 +16,16 @@ use super::over_time::{YEAR_AXIS, shown_year, year_label, year_range};
 use super::style::{
     BASELINE, INK, STATES, Style, TICK_SIZE, font, intervention_colour, thousands, whole,
 };
-use crate::model::STATES as STATE_NAMES;
+use crate::vocab::{Measure, State};
 
 const ROW: u32 = 470;
 const LEGEND: u32 = 60;
 
-fn measure(state: &str) -> String {
-    format!("families_{state}")
-}
-
 /// Mean families per state, year by year, for an arm: `[year][state]`.
 fn stacks(data: &ChartData, arm: &str) -> Vec<(u32, [f64; 4])> {
     let mut out: Vec<(u32, [f64; 4])> = Vec::new();
-    for (s, state) in STATE_NAMES.iter().enumerate() {
-        for &(year, band) in data.series(arm, &measure(state)) {
+    for (s, state) in State::ALL.into_iter().enumerate() {
+        for &(year, band) in data.series(arm, Measure::Families(state)) {
             match out.iter_mut().find(|(y, _)| *y == year) {
                 Some((_, v)) => v[s] = band.mean,
                 None => {
@@ -45,7 +41,7 @@ fn stacks(data: &ChartData, arm: &str) -> Vec<(u32, [f64; 4])> {
 }
 
 fn arms(data: &ChartData) -> Vec<(String, RGBColor)> {
-    let mut arms = vec![("baseline".to_string(), BASELINE)];
+    let mut arms = vec![(crate::report::BASELINE.to_string(), BASELINE)];
     for (k, iv) in data.interventions.iter().enumerate() {
         arms.push((iv.name.clone(), intervention_colour(k)));
     }
@@ -53,7 +49,7 @@ fn arms(data: &ChartData) -> Vec<(String, RGBColor)> {
 }
 
 pub fn height(data: &ChartData) -> Option<u32> {
-    let has = !stacks(data, "baseline").is_empty();
+    let has = !stacks(data, crate::report::BASELINE).is_empty();
     // The baseline, then each intervention and its change against the baseline.
     let rows = 1 + 2 * data.interventions.len() as u32;
     has.then(|| frame::HEADER + frame::FOOTER + rows * ROW + LEGEND)
@@ -94,7 +90,7 @@ where
         if i > 0 {
             change(&panels[row_of(i) + 1], data, arm, *colour, &all[0], stack)?;
         }
-        let mut title = if arm == "baseline" {
+        let mut title = if arm == crate::report::BASELINE {
             "Baseline".to_string()
         } else {
             arm.clone()
@@ -105,7 +101,7 @@ where
                 thousands(chaotic),
                 shown_year(year)
             ));
-            if let (false, Some((_, base))) = (arm == "baseline", baseline_end) {
+            if let (false, Some((_, base))) = (arm == crate::report::BASELINE, baseline_end) {
                 title.push_str(&format!(" (baseline {})", thousands(base)));
             }
         }

@@ -14,7 +14,8 @@
 //!
 //! and a run of several scenarios also `comparison` (their net savings on one axis).
 //!
-//! Layers: [`data`] parses the data files a run writes (the only input), [`compute`] holds the
+//! Layers: [`data`] is the charts' view of typed results (a run's in memory, or a folder's read
+//! back by [`crate::report::read`]: the only input), [`compute`] holds the
 //! numbers behind the pictures as plain tested functions, [`style`] the fonts, palette and money
 //! format, `frame` the heading and footnote shared by all, and one file per chart draws it.
 //!
@@ -228,18 +229,6 @@ pub fn scenario_charts(
         )?);
     }
     Ok(files)
-}
-
-/// The charts of a run, drawn from the data files it is about to write (the same bytes
-/// `prevsim plot` reads back, so re-drawing gives identical files).
-///
-/// # Errors
-/// A data file is missing or malformed, or a chart cannot be drawn.
-pub fn charts_for_files(
-    files: &[(String, Vec<u8>)],
-    style: &Style,
-) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
-    scenario_charts(&ChartData::from_files(files)?, style)
 }
 
 /// File stem of the comparison chart of several scenarios.

@@ -14,6 +14,7 @@ use super::compute::{FanPoint, fan, fan_range, payback_year};
 use super::data::ChartData;
 use super::frame::{self, caption, label, largest, style_mesh};
 use super::style::{INK, LINE, Style, THIN, TICK_SIZE, intervention_colour};
+use crate::vocab::Measure;
 
 const ROW: u32 = 560;
 
@@ -23,7 +24,7 @@ pub fn height(data: &ChartData) -> Option<u32> {
     let rows = data
         .interventions
         .iter()
-        .filter(|i| !data.series(&i.name, "net_saving").is_empty())
+        .filter(|i| !data.series(&i.name, Measure::NetSaving).is_empty())
         .count() as u32;
     (rows > 0).then(|| frame::HEADER + frame::FOOTER + rows * ROW)
 }
@@ -161,13 +162,13 @@ where
         .interventions
         .iter()
         .enumerate()
-        .filter(|(_, i)| !data.series(&i.name, "net_saving").is_empty())
+        .filter(|(_, i)| !data.series(&i.name, Measure::NetSaving).is_empty())
         .collect();
     let panels = body.split_evenly((rows.len(), 2));
     for (row, (k, iv)) in rows.into_iter().enumerate() {
         let colour = intervention_colour(k);
-        let yearly = fan(data.series(&iv.name, "net_saving"));
-        let cumulative = fan(data.series(&iv.name, "cumulative_net_saving"));
+        let yearly = fan(data.series(&iv.name, Measure::NetSaving));
+        let cumulative = fan(data.series(&iv.name, Measure::CumulativeNetSaving));
         // The median of the iterations' payback years (summary.json); for results without it,
         // the first year the median cumulative net saving is above zero.
         let (payback, pays) = match iv.payback {

@@ -10,13 +10,14 @@ use super::data::ChartData;
 use super::frame::{self, caption, style_mesh};
 use super::over_time::{YEAR_AXIS, draw_fan, draw_fan_outline, shown_year, year_label, year_range};
 use super::style::{BASELINE, Style, colour_name, intervention_colour, thousands, whole};
+use crate::vocab::Measure;
 
 const ROW: u32 = 560;
-const MEASURE: &str = "children_in_care";
+const MEASURE: Measure = Measure::ChildrenInCare;
 
 pub fn height(data: &ChartData) -> Option<u32> {
     let rows = data.interventions.len() as u32;
-    let has = !data.series("baseline", MEASURE).is_empty();
+    let has = !data.series(crate::report::BASELINE, MEASURE).is_empty();
     (has && rows > 0).then(|| frame::HEADER + frame::FOOTER + rows * ROW)
 }
 
@@ -34,7 +35,7 @@ pub fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let baseline = fan(data.series("baseline", MEASURE));
+    let baseline = fan(data.series(crate::report::BASELINE, MEASURE));
     let panels = body.split_evenly((data.interventions.len(), 1));
     let single = data.years <= 1;
     for (k, (panel, iv)) in panels.iter().zip(&data.interventions).enumerate() {

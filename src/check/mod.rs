@@ -231,7 +231,7 @@ pub fn value(quantity: &Quantity, scenario: &Scenario, it: &IterationResult) -> 
         Quantity::Metric {
             intervention,
             metric,
-        } => it.interventions.get(*intervention)?.metrics.get(metric),
+        } => it.interventions.get(*intervention)?.metrics.get(*metric),
         Quantity::Input { of, per } => {
             let inputs = ArmInputs::baseline(&scenario.baseline, &it.values);
             let get = |input: &crate::scenario::Input| match input {
@@ -253,7 +253,7 @@ pub fn value(quantity: &Quantity, scenario: &Scenario, it: &IterationResult) -> 
 /// The figure's name, as the report shows it.
 pub fn figure_name(quantity: &Quantity) -> String {
     match quantity {
-        Quantity::Metric { metric, .. } => (*metric).to_string(),
+        Quantity::Metric { metric, .. } => metric.name().to_string(),
         Quantity::Input { of, per: None } => of.name(),
         Quantity::Input { of, per: Some(per) } => format!("{} / {}", of.name(), per.name()),
     }
@@ -293,7 +293,7 @@ pub fn check_claim(
         (Quantity::Metric { metric, .. }, Some(k)) => {
             let other = Quantity::Metric {
                 intervention: k,
-                metric,
+                metric: *metric,
             };
             let values: Vec<Option<f64>> = iterations
                 .iter()

@@ -1,21 +1,7 @@
 //! The appraisal figures of one intervention in one iteration (MODEL.md section 6).
 
 use super::arm::YearRecord;
-
-/// Names of the metrics, in export order; `summary.json` and `iterations.csv` use them.
-pub const METRIC_NAMES: [&str; 11] = [
-    "baseline_cost_pv",
-    "intervention_cost_pv",
-    "gross_saving_pv",
-    "programme_cost_pv",
-    "net_saving_pv",
-    "gross_saving_undiscounted",
-    "net_saving_undiscounted",
-    "gross_saving_year0",
-    "bcr",
-    "roi",
-    "baseline_care_cost_year0",
-];
+use crate::vocab::{AgencyMetric, Metric};
 
 /// Figures of one agency (a budget) for one intervention in one iteration; money in pounds.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -37,29 +23,18 @@ pub struct AgencyMetrics {
     pub net_saving_undiscounted: f64,
 }
 
-/// Names of the per-agency figures, in export order.
-pub const AGENCY_METRIC_NAMES: [&str; 7] = [
-    "baseline_cost_pv",
-    "intervention_cost_pv",
-    "gross_saving_pv",
-    "programme_cost_pv",
-    "net_saving_pv",
-    "gross_saving_undiscounted",
-    "net_saving_undiscounted",
-];
-
 impl AgencyMetrics {
-    /// The figures in [`AGENCY_METRIC_NAMES`] order.
-    pub fn values(&self) -> [f64; 7] {
-        [
-            self.baseline_cost_pv,
-            self.intervention_cost_pv,
-            self.gross_saving_pv,
-            self.programme_cost_pv,
-            self.net_saving_pv,
-            self.gross_saving_undiscounted,
-            self.net_saving_undiscounted,
-        ]
+    /// One figure.
+    pub fn get(&self, m: AgencyMetric) -> f64 {
+        match m {
+            AgencyMetric::BaselineCostPv => self.baseline_cost_pv,
+            AgencyMetric::InterventionCostPv => self.intervention_cost_pv,
+            AgencyMetric::GrossSavingPv => self.gross_saving_pv,
+            AgencyMetric::ProgrammeCostPv => self.programme_cost_pv,
+            AgencyMetric::NetSavingPv => self.net_saving_pv,
+            AgencyMetric::GrossSavingUndiscounted => self.gross_saving_undiscounted,
+            AgencyMetric::NetSavingUndiscounted => self.net_saving_undiscounted,
+        }
     }
 }
 
@@ -205,27 +180,21 @@ impl Metrics {
         m
     }
 
-    /// The figures in [`METRIC_NAMES`] order.
-    pub fn values(&self) -> [Option<f64>; 11] {
-        [
-            Some(self.baseline_cost_pv),
-            Some(self.intervention_cost_pv),
-            Some(self.gross_saving_pv),
-            Some(self.programme_cost_pv),
-            Some(self.net_saving_pv),
-            Some(self.gross_saving_undiscounted),
-            Some(self.net_saving_undiscounted),
-            Some(self.gross_saving_year0),
-            self.bcr,
-            self.roi,
-            Some(self.baseline_care_cost_year0),
-        ]
-    }
-
-    /// One figure by its name in [`METRIC_NAMES`].
-    pub fn get(&self, name: &str) -> Option<f64> {
-        let i = METRIC_NAMES.iter().position(|n| *n == name)?;
-        self.values()[i]
+    /// One figure; `None` where it is undefined (a ratio without programme cost).
+    pub fn get(&self, m: Metric) -> Option<f64> {
+        match m {
+            Metric::BaselineCostPv => Some(self.baseline_cost_pv),
+            Metric::InterventionCostPv => Some(self.intervention_cost_pv),
+            Metric::GrossSavingPv => Some(self.gross_saving_pv),
+            Metric::ProgrammeCostPv => Some(self.programme_cost_pv),
+            Metric::NetSavingPv => Some(self.net_saving_pv),
+            Metric::GrossSavingUndiscounted => Some(self.gross_saving_undiscounted),
+            Metric::NetSavingUndiscounted => Some(self.net_saving_undiscounted),
+            Metric::GrossSavingYear0 => Some(self.gross_saving_year0),
+            Metric::Bcr => self.bcr,
+            Metric::Roi => self.roi,
+            Metric::BaselineCareCostYear0 => Some(self.baseline_care_cost_year0),
+        }
     }
 }
 

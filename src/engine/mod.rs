@@ -7,15 +7,15 @@
 
 mod arm;
 pub mod binomial;
+mod columns;
 pub mod hypergeometric;
 mod inputs;
 mod metrics;
 
 pub use arm::{Draws, Expected, Sampled, YearRecord, simulate};
+pub use columns::{Column, Columns, InterventionColumns, ProgrammeYearColumns, YearColumns};
 pub use inputs::{ArmInputs, Programme, Reach, programme_costs, treated_row};
-pub use metrics::{
-    AGENCY_METRIC_NAMES, AgencyMetrics, CostSplit, METRIC_NAMES, Metrics, payback_year,
-};
+pub use metrics::{AgencyMetrics, CostSplit, Metrics, payback_year};
 
 use rayon::prelude::*;
 
@@ -151,7 +151,71 @@ fn iterate<D: Draws>(
     }
 }
 
-/// Runs a scenario: the fixed base case (one iteration) or `iterations` Monte Carlo draws.
+/// Iterations simulated in parallel before their results are pushed into the columns: enough
+/// to keep every thread busy, few enough that the records in flight stay small.
+const BLOCK: u64 = 4096;
+
+/// Runs a scenario into columns: the fixed base case (one iteration), or the Monte Carlo
+/// iterations `range` (all of a run is `0..options.iterations`; a shard is part of it).
+///
+/// Iteration `i` draws from streams that depend only on the seed and `i`, so the columns of a
+/// range are the same whatever the number of threads, and the columns of consecutive ranges,
+/// appended, are those of the whole range.
+pub fn run_columns(
+    scenario: &Scenario,
+    options: RunOptions,
+    range: std::ops::Range<u64>,
+    progress: &(dyn Fn() + Sync),
+) -> Columns {
+    let shared = Shared::new(scenario);
+    if options.fixed {
+        let mut columns = Columns::new(scenario, 0);
+        columns.reserve(1);
+        columns.push(&iterate(
+            scenario,
+            &shared,
+            scenario.params.means(),
+            &mut Expected,
+        ));
+        progress();
+        return columns;
+    }
+    let mut columns = Columns::new(scenario, range.start);
+    columns.reserve(usize::try_from(range.end.saturating_sub(range.start)).unwrap_or(0));
+    let mut start = range.start;
+    while start < range.end {
+        let end = range.end.min(start.saturating_add(BLOCK));
+        let block: Vec<IterationResult> = (start..end)
+            .into_par_iter()
+            .map(|iteration| sampled(scenario, &shared, options.seed, iteration, progress))
+            .collect();
+        for it in &block {
+            columns.push(it);
+        }
+        start = end;
+    }
+    columns
+}
+
+/// Monte Carlo iteration `iteration` of a run with this seed.
+fn sampled(
+    scenario: &Scenario,
+    shared: &Shared,
+    seed: u64,
+    iteration: u64,
+    progress: &(dyn Fn() + Sync),
+) -> IterationResult {
+    let mut stream = rng::stream(seed, iteration, SETUP_YEAR, Event::Parameters);
+    let values = scenario.params.draw(&mut stream);
+    let mut draws = Sampled::new(seed, iteration);
+    let result = iterate(scenario, shared, values, &mut draws);
+    progress();
+    result
+}
+
+/// Runs a scenario and keeps every iteration's records: the fixed base case (one iteration) or
+/// `iterations` Monte Carlo draws. For tests and claims, which look at single iterations; a
+/// run's outputs come from [`run_columns`].
 ///
 /// `progress` is called once per finished iteration, from any thread.
 pub fn run(scenario: &Scenario, options: RunOptions, progress: &(dyn Fn() + Sync)) -> RunResult {
@@ -163,15 +227,7 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: &(dyn Fn() + Sync
     } else {
         (0..options.iterations)
             .into_par_iter()
-            .map(|iteration| {
-                let mut stream =
-                    rng::stream(options.seed, iteration, SETUP_YEAR, Event::Parameters);
-                let values = scenario.params.draw(&mut stream);
-                let mut draws = Sampled::new(options.seed, iteration);
-                let result = iterate(scenario, &shared, values, &mut draws);
-                progress();
-                result
-            })
+            .map(|iteration| sampled(scenario, &shared, options.seed, iteration, progress))
             .collect()
     };
     RunResult {

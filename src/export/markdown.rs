@@ -5,31 +5,29 @@ use std::fmt::Write;
 use crate::money::{gbp, percent, ratio};
 use crate::report::Report;
 use crate::scenario::Scenario;
+use crate::vocab::{AgencyMetric, Metric, Unit};
 
-/// Rows of the table: label, metric name, whether it is money.
-const ROWS: [(&str, &str, bool); 10] = [
+/// Rows of the table: label and metric.
+const ROWS: [(&str, Metric); 10] = [
     (
         "Gross saving, first year (undiscounted)",
-        "gross_saving_year0",
-        true,
+        Metric::GrossSavingYear0,
     ),
-    ("Gross saving (present value)", "gross_saving_pv", true),
-    ("Programme cost (present value)", "programme_cost_pv", true),
-    ("Net saving (present value)", "net_saving_pv", true),
+    ("Gross saving (present value)", Metric::GrossSavingPv),
+    ("Programme cost (present value)", Metric::ProgrammeCostPv),
+    ("Net saving (present value)", Metric::NetSavingPv),
     (
         "Gross saving (undiscounted)",
-        "gross_saving_undiscounted",
-        true,
+        Metric::GrossSavingUndiscounted,
     ),
-    ("Net saving (undiscounted)", "net_saving_undiscounted", true),
-    ("Baseline cost (present value)", "baseline_cost_pv", true),
+    ("Net saving (undiscounted)", Metric::NetSavingUndiscounted),
+    ("Baseline cost (present value)", Metric::BaselineCostPv),
     (
         "Intervention cost incl. programme (present value)",
-        "intervention_cost_pv",
-        true,
+        Metric::InterventionCostPv,
     ),
-    ("Benefit-cost ratio", "bcr", false),
-    ("Return on investment", "roi", false),
+    ("Benefit-cost ratio", Metric::Bcr),
+    ("Return on investment", Metric::Roi),
 ];
 
 /// The report tables, one per intervention.
@@ -54,7 +52,7 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
         if report.years == 1 { "" } else { "s" },
         report.discount
     );
-    for (name, s) in &report.interventions.0 {
+    for (name, s) in &report.interventions {
         let _ = writeln!(md, "## {name}\n");
         if !report.fixed {
             let _ = writeln!(
@@ -67,11 +65,17 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
             md,
             "| Figure | Mean | P5 | Median | P95 |\n|---|---:|---:|---:|---:|"
         );
-        for (label, metric, money) in ROWS {
-            let Some(m) = s.metrics.get(metric) else {
+        for (label, metric) in ROWS {
+            let Some(m) = s.metric(metric) else {
                 continue;
             };
-            let f = |x: f64| if money { gbp(x) } else { ratio(x) };
+            let f = |x: f64| {
+                if metric.unit() == Unit::Money {
+                    gbp(x)
+                } else {
+                    ratio(x)
+                }
+            };
             let _ = writeln!(
                 md,
                 "| {label} | {} | {} | {} | {} |",
@@ -104,16 +108,16 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
                 md,
                 "### Who pays, who benefits (present values, means)\n\n| Agency | Gross saving | Programme cost paid | Net saving | P(agency saves) |\n|---|---:|---:|---:|---:|"
             );
-            for (agency, a) in &agencies.0 {
-                let mean = |k: &str| a.metrics.get(k).map_or(0.0, |m| m.mean);
+            for (agency, a) in agencies {
+                let mean = |k| a.metric(k).map_or(0.0, |m| m.mean);
                 let _ = writeln!(
                     md,
                     "| {agency} | {} | {} | {} | {} |",
-                    gbp(mean("gross_saving_pv")),
-                    gbp(mean("programme_cost_pv")),
-                    gbp(mean("net_saving_pv")),
+                    gbp(mean(AgencyMetric::GrossSavingPv)),
+                    gbp(mean(AgencyMetric::ProgrammeCostPv)),
+                    gbp(mean(AgencyMetric::NetSavingPv)),
                     if report.fixed {
-                        if mean("net_saving_pv") > 0.0 {
+                        if mean(AgencyMetric::NetSavingPv) > 0.0 {
                             "yes"
                         } else {
                             "no"

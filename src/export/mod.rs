@@ -12,12 +12,13 @@
 mod csv_files;
 pub mod manifest;
 mod markdown;
+pub mod number;
 pub mod writer;
 
 pub use csv_files::{iterations_csv, yearly_csv};
 pub use markdown::summary_md;
 
-use crate::engine::RunResult;
+use crate::engine::Columns;
 use crate::report::{Report, YearlyBand};
 use crate::scenario::Scenario;
 
@@ -54,13 +55,16 @@ pub fn summary_json(report: &Report) -> Result<Vec<u8>, ExportError> {
 /// A serialisation failure (not expected for these types).
 pub fn all_files(
     scenario: &Scenario,
-    run: &RunResult,
+    columns: &Columns,
     report: &Report,
     bands: &[YearlyBand],
 ) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
     Ok(vec![
         ("summary.json".to_string(), summary_json(report)?),
-        ("iterations.csv".to_string(), iterations_csv(scenario, run)?),
+        (
+            "iterations.csv".to_string(),
+            iterations_csv(scenario, columns)?,
+        ),
         ("yearly.csv".to_string(), yearly_csv(bands)?),
         (
             "summary.md".to_string(),

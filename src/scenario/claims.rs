@@ -15,9 +15,9 @@ use toml::Spanned;
 
 use super::error::{Problem, line_column};
 use super::validate::suggest;
-use crate::engine::METRIC_NAMES;
 use crate::model::{Intervention, STATES};
 use crate::params::{ParamSet, ScalarId};
+use crate::vocab::{Metric, Unit};
 
 /// One `[[claims]]` table as written.
 #[derive(Debug, Deserialize)]
@@ -59,10 +59,7 @@ pub struct Claim {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Quantity {
     /// A metric of `summary.json` for one intervention (index into the scenario's list).
-    Metric {
-        intervention: usize,
-        metric: &'static str,
-    },
+    Metric { intervention: usize, metric: Metric },
     /// An input, or the ratio of two inputs (`per`).
     Input { of: Input, per: Option<Input> },
 }
@@ -109,7 +106,7 @@ impl Quantity {
     /// True for an amount of money (so reports show £).
     pub fn is_money(&self) -> bool {
         match self {
-            Quantity::Metric { metric, .. } => !matches!(*metric, "bcr" | "roi"),
+            Quantity::Metric { metric, .. } => metric.unit() == Unit::Money,
             Quantity::Input { of, per: None } => of.is_money(),
             Quantity::Input { per: Some(_), .. } => false,
         }
@@ -304,7 +301,7 @@ impl ClaimValidator<'_> {
                     field("metric"),
                     format!(
                         "say what the claim is about: `metric` (one of {}) with `intervention`, or `parameter` (an input such as \"care.cost\" or \"unit_cost.chaotic\")",
-                        quoted(&METRIC_NAMES)
+                        quoted(&Metric::ALL.map(Metric::name))
                     ),
                 );
                 None
@@ -326,15 +323,15 @@ impl ClaimValidator<'_> {
             );
         }
         let name = metric.get_ref().trim();
-        let known = METRIC_NAMES.iter().find(|m| **m == name).copied();
+        let known = Metric::from_name(name);
         if known.is_none() {
             self.problem(
                 metric.span(),
                 field("metric"),
                 format!(
                     "unknown metric \"{name}\"{}; use one of {} (the metrics of summary.json)",
-                    suggest(name, METRIC_NAMES),
-                    quoted(&METRIC_NAMES)
+                    suggest(name, Metric::ALL.map(Metric::name)),
+                    quoted(&Metric::ALL.map(Metric::name))
                 ),
             );
         }
@@ -352,7 +349,7 @@ impl ClaimValidator<'_> {
             "name the intervention the claim is about",
         )?;
         let metric = known?;
-        if matches!(metric, "bcr" | "roi") && self.interventions[k].programme_cost.is_none() {
+        if metric.is_ratio_to_programme_cost() && self.interventions[k].programme_cost.is_none() {
             self.problem(
                 metric_span(raw),
                 field("metric"),

@@ -1,0 +1,381 @@
+//! A run's results held as columns: one vector per figure, filled in iteration order.
+//!
+//! Every iteration's [`IterationResult`] is pushed into the columns and dropped, so memory
+//! follows what the outputs need: each metric, each agency's metrics, and per year and arm the
+//! measures of `yearly.csv` that cannot be derived from others (the net and cumulative saving
+//! are computed from the gross saving and programme cost when the bands are made). Counts are
+//! held as 32-bit integers while they are whole numbers that fit (always, in Monte Carlo), as
+//! `f64` otherwise (fixed mode's expected counts).
+
+use super::{IterationResult, metrics::Metrics};
+use crate::scenario::Scenario;
+use crate::vocab::{AgencyMetric, Metric};
+
+/// A column of figures that are often whole numbers: held as `u32` until a value is not (or
+/// does not fit), then as `f64`. Values read back bit for bit as they were pushed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    Whole(Vec<u32>),
+    Real(Vec<f64>),
+}
+
+impl Default for Column {
+    fn default() -> Column {
+        Column::Whole(Vec::new())
+    }
+}
+
+impl Column {
+    /// Appends a value.
+    pub fn push(&mut self, x: f64) {
+        match self {
+            Column::Whole(v) => {
+                let w = x as u32;
+                // Bit-exact round trip only (so -0.0 and 0.5 are not whole).
+                if f64::from(w).to_bits() == x.to_bits() {
+                    v.push(w);
+                } else {
+                    let mut real: Vec<f64> = Vec::with_capacity(v.capacity().max(v.len() + 1));
+                    real.extend(v.iter().map(|&w| f64::from(w)));
+                    real.push(x);
+                    *self = Column::Real(real);
+                }
+            }
+            Column::Real(v) => v.push(x),
+        }
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Whole(v) => v.len(),
+            Column::Real(v) => v.len(),
+        }
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`th value.
+    pub fn get(&self, i: usize) -> f64 {
+        match self {
+            Column::Whole(v) => f64::from(v[i]),
+            Column::Real(v) => v[i],
+        }
+    }
+
+    /// The values as `f64`, in order (a copy).
+    pub fn to_vec(&self) -> Vec<f64> {
+        match self {
+            Column::Whole(v) => v.iter().map(|&w| f64::from(w)).collect(),
+            Column::Real(v) => v.clone(),
+        }
+    }
+
+    /// Appends another column's values.
+    pub fn append(&mut self, other: &Column) {
+        match (&mut *self, other) {
+            (Column::Whole(a), Column::Whole(b)) => a.extend_from_slice(b),
+            (Column::Real(a), Column::Real(b)) => a.extend_from_slice(b),
+            _ => {
+                for i in 0..other.len() {
+                    self.push(other.get(i));
+                }
+            }
+        }
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        match self {
+            Column::Whole(v) => v.capacity() * 4,
+            Column::Real(v) => v.capacity() * 8,
+        }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        match self {
+            Column::Whole(v) => v.reserve(n),
+            Column::Real(v) => v.reserve(n),
+        }
+    }
+}
+
+/// The measures of one arm in one year that every arm has.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct YearColumns {
+    pub children_in_care: Column,
+    /// By state, worst first.
+    pub families: [Column; 4],
+    /// Cost of services, undiscounted.
+    pub cost: Vec<f64>,
+}
+
+/// What only an intervention's arm has in one year.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProgrammeYearColumns {
+    /// Families ever reached, in any state.
+    pub families_treated: Column,
+    /// Families reached this year.
+    pub families_reached: Column,
+    /// Programme cost, undiscounted.
+    pub programme_cost: Column,
+    /// Services saved against the baseline, undiscounted.
+    pub gross_saving: Vec<f64>,
+}
+
+/// One intervention's columns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InterventionColumns {
+    /// Per year.
+    pub years: Vec<YearColumns>,
+    /// Per year.
+    pub programme: Vec<ProgrammeYearColumns>,
+    /// Per metric, in [`Metric::ALL`] order; a ratio that is undefined is NaN.
+    pub metrics: Vec<Vec<f64>>,
+    /// The payback year (from 0), `None` if not within the horizon.
+    pub payback: Vec<Option<u32>>,
+    /// Per agency (only when the scenario names agencies), per metric in
+    /// [`AgencyMetric::ALL`] order.
+    pub agencies: Vec<Vec<Vec<f64>>>,
+}
+
+impl InterventionColumns {
+    /// One metric's column.
+    pub fn metric(&self, m: Metric) -> &[f64] {
+        &self.metrics[m as usize]
+    }
+
+    /// One agency's metric column.
+    pub fn agency(&self, a: usize, m: AgencyMetric) -> &[f64] {
+        &self.agencies[a][m as usize]
+    }
+}
+
+/// Every iteration of a run (or of one shard of it), as columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Columns {
+    /// Index of the first iteration held.
+    pub first: u64,
+    /// Where each column of `draws` is in an iteration's parameter values.
+    draw_index: Vec<usize>,
+    /// Per uncertain parameter column (see `ParamSet::uncertain_columns`), the drawn values.
+    pub draws: Vec<Vec<f64>>,
+    /// The baseline, per year.
+    pub baseline: Vec<YearColumns>,
+    /// In the scenario's order.
+    pub interventions: Vec<InterventionColumns>,
+}
+
+impl Columns {
+    /// Empty columns shaped for a scenario, starting at iteration `first`.
+    pub fn new(scenario: &Scenario, first: u64) -> Columns {
+        let years = scenario.years as usize;
+        let agencies = if scenario.has_agencies {
+            scenario.agencies.names.len()
+        } else {
+            0
+        };
+        let draw_index: Vec<usize> = scenario
+            .params
+            .uncertain_columns()
+            .iter()
+            .map(|c| c.index)
+            .collect();
+        Columns {
+            first,
+            draws: vec![Vec::new(); draw_index.len()],
+            draw_index,
+            baseline: vec![YearColumns::default(); years],
+            interventions: scenario
+                .interventions
+                .iter()
+                .map(|_| InterventionColumns {
+                    years: vec![YearColumns::default(); years],
+                    programme: vec![ProgrammeYearColumns::default(); years],
+                    metrics: vec![Vec::new(); Metric::ALL.len()],
+                    payback: Vec::new(),
+                    agencies: vec![vec![Vec::new(); AgencyMetric::ALL.len()]; agencies],
+                })
+                .collect(),
+        }
+    }
+
+    /// Number of iterations held.
+    pub fn len(&self) -> usize {
+        match self.interventions.first() {
+            Some(k) => k.payback.len(),
+            None => self.baseline.first().map_or(0, |y| y.cost.len()),
+        }
+    }
+
+    /// True when no iteration is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Makes room for `n` more iterations.
+    pub fn reserve(&mut self, n: usize) {
+        for d in &mut self.draws {
+            d.reserve(n);
+        }
+        let year = |y: &mut YearColumns| {
+            y.children_in_care.reserve(n);
+            y.families.iter_mut().for_each(|f| f.reserve(n));
+            y.cost.reserve(n);
+        };
+        self.baseline.iter_mut().for_each(year);
+        for k in &mut self.interventions {
+            k.years.iter_mut().for_each(year);
+            for p in &mut k.programme {
+                p.families_treated.reserve(n);
+                p.families_reached.reserve(n);
+                p.programme_cost.reserve(n);
+                p.gross_saving.reserve(n);
+            }
+            k.metrics.iter_mut().for_each(|m| m.reserve(n));
+            k.payback.reserve(n);
+            k.agencies.iter_mut().flatten().for_each(|m| m.reserve(n));
+        }
+    }
+
+    /// Appends one iteration (the next in order).
+    pub fn push(&mut self, it: &IterationResult) {
+        let values = it.values.as_slice();
+        for (column, &i) in self.draws.iter_mut().zip(&self.draw_index) {
+            column.push(values[i]);
+        }
+        for (cols, r) in self.baseline.iter_mut().zip(&it.baseline) {
+            push_year(cols, r);
+        }
+        for (cols, out) in self.interventions.iter_mut().zip(&it.interventions) {
+            for (t, r) in out.years.iter().enumerate() {
+                push_year(&mut cols.years[t], r);
+                let p = &mut cols.programme[t];
+                p.families_treated.push(r.treated());
+                p.families_reached.push(r.families_reached);
+                p.programme_cost.push(out.programme_cost[t]);
+                p.gross_saving.push(r.saving_against(&it.baseline[t]));
+            }
+            push_metrics(cols, &out.metrics);
+        }
+    }
+
+    /// Appends the iterations of `other`, which must start where these end.
+    pub fn append(&mut self, other: &Columns) {
+        for (a, b) in self.draws.iter_mut().zip(&other.draws) {
+            a.extend_from_slice(b);
+        }
+        let year = |a: &mut YearColumns, b: &YearColumns| {
+            a.children_in_care.append(&b.children_in_care);
+            for (x, y) in a.families.iter_mut().zip(&b.families) {
+                x.append(y);
+            }
+            a.cost.extend_from_slice(&b.cost);
+        };
+        for (a, b) in self.baseline.iter_mut().zip(&other.baseline) {
+            year(a, b);
+        }
+        for (a, b) in self.interventions.iter_mut().zip(&other.interventions) {
+            for (x, y) in a.years.iter_mut().zip(&b.years) {
+                year(x, y);
+            }
+            for (x, y) in a.programme.iter_mut().zip(&b.programme) {
+                x.families_treated.append(&y.families_treated);
+                x.families_reached.append(&y.families_reached);
+                x.programme_cost.append(&y.programme_cost);
+                x.gross_saving.extend_from_slice(&y.gross_saving);
+            }
+            for (x, y) in a.metrics.iter_mut().zip(&b.metrics) {
+                x.extend_from_slice(y);
+            }
+            a.payback.extend_from_slice(&b.payback);
+            for (x, y) in a.agencies.iter_mut().zip(&b.agencies) {
+                for (p, q) in x.iter_mut().zip(y) {
+                    p.extend_from_slice(q);
+                }
+            }
+        }
+    }
+
+    /// Bytes the columns hold (their capacity).
+    pub fn bytes(&self) -> usize {
+        let year = |y: &YearColumns| {
+            y.children_in_care.bytes()
+                + y.families.iter().map(Column::bytes).sum::<usize>()
+                + y.cost.capacity() * 8
+        };
+        let mut total: usize = self.draws.iter().map(|d| d.capacity() * 8).sum();
+        total += self.baseline.iter().map(year).sum::<usize>();
+        for k in &self.interventions {
+            total += k.years.iter().map(year).sum::<usize>();
+            total += k
+                .programme
+                .iter()
+                .map(|p| {
+                    p.families_treated.bytes()
+                        + p.families_reached.bytes()
+                        + p.programme_cost.bytes()
+                        + p.gross_saving.capacity() * 8
+                })
+                .sum::<usize>();
+            total += k.metrics.iter().map(|m| m.capacity() * 8).sum::<usize>();
+            total += k.payback.capacity() * std::mem::size_of::<Option<u32>>();
+            total += k
+                .agencies
+                .iter()
+                .flatten()
+                .map(|m| m.capacity() * 8)
+                .sum::<usize>();
+        }
+        total
+    }
+}
+
+fn push_year(cols: &mut YearColumns, r: &super::YearRecord) {
+    cols.children_in_care.push(r.children_in_care);
+    for (c, f) in cols.families.iter_mut().zip(r.families) {
+        c.push(f);
+    }
+    cols.cost.push(r.cost());
+}
+
+fn push_metrics(cols: &mut InterventionColumns, m: &Metrics) {
+    for metric in Metric::ALL {
+        cols.metrics[metric as usize].push(m.get(metric).unwrap_or(f64::NAN));
+    }
+    cols.payback.push(m.payback_year);
+    for (a, agency) in cols.agencies.iter_mut().enumerate() {
+        for metric in AgencyMetric::ALL {
+            agency[metric as usize].push(m.agencies[a].get(metric));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_gives_back_every_value_bit_for_bit() {
+        let values = [3.0, 0.0, 7.0, -0.0, 2.5, 4e9, 5e9, 1.0];
+        let mut c = Column::default();
+        for (i, &x) in values.iter().enumerate() {
+            c.push(x);
+            if i < 3 {
+                assert!(matches!(c, Column::Whole(_)));
+            }
+        }
+        assert!(matches!(c, Column::Real(_)));
+        for (i, &x) in values.iter().enumerate() {
+            assert_eq!(c.get(i).to_bits(), x.to_bits());
+        }
+        let mut a = Column::default();
+        a.push(1.0);
+        a.append(&c);
+        assert_eq!(a.len(), values.len() + 1);
+        assert_eq!(a.get(4).to_bits(), (-0.0f64).to_bits());
+    }
+}
