@@ -32,6 +32,7 @@ pub fn run(
     };
     let scenarios = pipeline::load_all(&files)?;
     pipeline::check_memory(&scenarios, overrides)?;
+    pipeline::check_destinations(&scenarios, out)?;
     stop_cleanly_on_ctrl_c();
     let total: u64 = scenarios
         .iter()
@@ -182,14 +183,26 @@ pub fn verify(folders: &[PathBuf]) -> Result<()> {
         for (file, check) in &v.checks {
             let status = match check {
                 FileCheck::Identical => "identical",
+                FileCheck::Present => "present (a chart: drawn from the data, not compared)",
                 FileCheck::EditedOnDisk => "CHANGED since the run wrote it",
-                FileCheck::Missing => "MISSING",
+                FileCheck::Missing => "MISSING (or not an ordinary file)",
                 FileCheck::NotReproduced => "NOT REPRODUCED: re-running gives different content",
+                FileCheck::NotInManifest => "NOT IN THE MANIFEST: the manifest was edited",
+                FileCheck::LeftOver => "LEFT OVER: prevsim does not write it for these results",
+                FileCheck::NotRerun => "not compared (not re-run)",
             };
             println!("  {file}: {status}");
         }
+        for problem in &v.problems {
+            println!("  problem: {problem}");
+        }
+        if !v.others.is_empty() {
+            println!("  not prevsim's, not checked: {}", v.others.join(", "));
+        }
         if v.ok() {
-            println!("  verified: re-running the scenario reproduces every file exactly");
+            println!(
+                "  verified: re-running the scenario reproduces every file exactly (this shows the results follow from the scenario; it does not show who wrote them)"
+            );
         } else {
             failed += 1;
         }
@@ -223,7 +236,7 @@ fn invocation() -> Invocation {
 fn stop_cleanly_on_ctrl_c() {
     let _ = ctrlc::set_handler(|| {
         eprintln!(
-            "\nInterrupted. Scenarios that had not finished wrote nothing; earlier results are unchanged."
+            "\nInterrupted. Every result folder holds either its earlier results or the complete new ones, never a mix; scenarios that had not finished wrote nothing."
         );
         std::process::exit(130);
     });

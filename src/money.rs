@@ -64,6 +64,27 @@ pub fn percent(p: f64) -> String {
     }
 }
 
+/// A yearly rate (discount, growth) as a percentage, to at most four decimals with trailing
+/// zeros dropped: 0.035 -> "3.5%" (not the "3.5000000000000004%" of plain `r * 100`), 0.03 ->
+/// "3%", 0.0125 -> "1.25%". The one formatter for rates: summary.md, summary.json and the
+/// charts all get theirs from here.
+pub fn rate(r: f64) -> String {
+    if !r.is_finite() {
+        return "n/a".to_string();
+    }
+    let mut digits = format!("{:.4}", r * 100.0);
+    if digits.contains('.') {
+        digits = digits
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string();
+    }
+    if digits == "-0" {
+        digits = "0".to_string();
+    }
+    format!("{digits}%")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +103,17 @@ mod tests {
         assert_eq!(gbp(999_999.0), "£1m");
         assert_eq!(gbp(0.2), "£0");
         assert_eq!(percent(0.9342), "93.4%");
+    }
+
+    #[test]
+    fn rates_print_as_typed() {
+        assert_eq!(format!("{}%", 0.035 * 100.0), "3.5000000000000004%");
+        assert_eq!(rate(0.035), "3.5%");
+        assert_eq!(rate(0.03), "3%");
+        assert_eq!(rate(0.025), "2.5%");
+        assert_eq!(rate(0.0125), "1.25%");
+        assert_eq!(rate(0.07), "7%");
+        assert_eq!(rate(0.0), "0%");
+        assert_eq!(rate(0.123456), "12.3456%");
     }
 }

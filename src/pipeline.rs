@@ -10,7 +10,9 @@ use rayon::prelude::*;
 use crate::charts;
 use crate::charts::ChartData;
 use crate::engine::{self, Columns, RunOptions};
-use crate::export::manifest::{MANIFEST, Manifest, SCENARIO_COPY, utc_timestamp};
+use crate::export::manifest::{
+    MANIFEST, Manifest, SCENARIO_COPY, is_result_file, result_files, utc_timestamp,
+};
 use crate::export::{self, ExportError, writer};
 use crate::money::bytes;
 use crate::report::{self, Report, YearlyBand};
@@ -263,9 +265,11 @@ pub fn run_one(
     let charts = charts::scenario_charts(&data, &charts::Style::default()).map_err(failed)?;
     produced.files.extend(charts);
     let folder = out.join(&produced.scenario.name);
-    writer::write_atomically(&folder, &produced.files).map_err(|source| PipelineError::Write {
-        path: folder.clone(),
-        source,
+    writer::write_replacing(&folder, &produced.files, &is_result_file).map_err(|source| {
+        PipelineError::Write {
+            path: folder.clone(),
+            source,
+        }
     })?;
     Ok(Finished {
         scenario: produced.scenario,
@@ -274,6 +278,24 @@ pub fn run_one(
         bands: produced.bands,
         folder,
     })
+}
+
+/// Refuses, before anything runs, result folders that cannot be written: a file, a symbolic
+/// link, a read-only folder or a folder of someone else's files where `out/<name>` goes.
+///
+/// # Errors
+/// The first destination refused, with what to do.
+pub fn check_destinations(scenarios: &[Scenario], out: &Path) -> Result<(), PipelineError> {
+    for s in scenarios {
+        let folder = out.join(&s.name);
+        writer::check_destination(&folder, &|n| is_result_file(n)).map_err(|source| {
+            PipelineError::Write {
+                path: folder.clone(),
+                source,
+            }
+        })?;
+    }
+    Ok(())
 }
 
 /// Runs several scenarios in parallel; results in the order given.
@@ -306,7 +328,22 @@ pub fn memory_needed(scenario: &Scenario, options: RunOptions) -> u64 {
         + 256;
     // Summaries and file contents built from the results add about a third at the peak
     // (measured: 64 MB resident for 10,000 iterations of gm-family-ladder against 44 MB kept).
-    iterations.saturating_mul(per_iteration).saturating_mul(3) / 2
+    let results = iterations.saturating_mul(per_iteration).saturating_mul(3) / 2;
+    results.saturating_add(charts_memory(scenario))
+}
+
+/// Bytes the charts of a scenario take while drawn: an RGB image 1600 pixels wide whose height
+/// grows with the panels (about 600 pixels an intervention in the tallest chart, more with
+/// agencies), and its encoding; one chart at a time, so the tallest counts.
+fn charts_memory(scenario: &Scenario) -> u64 {
+    let n = scenario.interventions.len() as u64;
+    let agencies = if scenario.has_agencies {
+        scenario.agencies.names.len() as u64
+    } else {
+        0
+    };
+    let height = 1_000 + 600 * n + 80 * n * agencies;
+    1_600 * height * 3 * 2
 }
 
 /// Memory the system says is available, where it says (Linux); `None` elsewhere.
@@ -335,17 +372,34 @@ pub fn check_memory(scenarios: &[Scenario], overrides: Overrides) -> Result<(), 
     Ok(())
 }
 
+
 /// What `verify` found for one file of a result folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileCheck {
-    /// On disk and on re-running, identical to the manifest.
+    /// On disk, in the manifest and on re-running, identical.
     Identical,
+    /// A chart: present (charts are drawings of the data files, and `plot` may restyle them,
+    /// so their content is not compared).
+    Present,
     /// The file on disk is not the one the run wrote.
     EditedOnDisk,
-    /// The file listed in the manifest is gone.
+    /// A file prevsim writes is not in the folder, or not an ordinary readable file.
     Missing,
     /// Re-running the scenario gives different content.
     NotReproduced,
+    /// A file prevsim writes that the manifest does not list: the manifest was edited.
+    NotInManifest,
+    /// A file prevsim writes for other results only (a chart of an earlier run).
+    LeftOver,
+    /// Not compared: the scenario was not re-run (see [`Verification::problems`]).
+    NotRerun,
+}
+
+impl FileCheck {
+    /// True for a file that passes.
+    pub fn ok(self) -> bool {
+        matches!(self, FileCheck::Identical | FileCheck::Present)
+    }
 }
 
 /// The outcome of `verify`, file by file.
@@ -353,61 +407,218 @@ pub enum FileCheck {
 pub struct Verification {
     pub folder: PathBuf,
     pub manifest: Manifest,
+    /// Every file prevsim writes for these results (the list comes from the code, not from
+    /// the manifest), and any it wrote for other results.
     pub checks: Vec<(String, FileCheck)>,
+    /// What is wrong beyond single files: the manifest names files prevsim does not write, the
+    /// scenario copy is not the file the manifest names, another version wrote the folder, the
+    /// scenario was not re-run and why.
+    pub problems: Vec<String>,
+    /// Entries of the folder that prevsim does not write (the user's): not checked.
+    pub others: Vec<String>,
 }
 
 impl Verification {
-    /// True when every file is identical.
+    /// True when every file is identical and nothing else is wrong.
     pub fn ok(&self) -> bool {
-        self.checks.iter().all(|(_, c)| *c == FileCheck::Identical)
+        self.problems.is_empty() && self.checks.iter().all(|(_, c)| c.ok())
     }
 }
 
-/// Re-runs a result folder's scenario from its manifest and compares every file.
+/// Re-runs a result folder's scenario from its copy and its manifest, and compares every file
+/// prevsim writes, on disk, in the manifest and as re-run.
+///
+/// It proves that the folder's data files are what this version of prevsim computes from the
+/// scenario copy, seed and iterations it holds: reproducibility. It does not prove who wrote
+/// the folder: anyone can edit a scenario and re-run it. Only regular files inside the folder
+/// are read, each up to a size limit, and a re-run needs the same memory check as `run` and is
+/// never larger than the `iterations.csv` on disk.
 ///
 /// # Errors
-/// The manifest or the scenario copy cannot be read or parsed.
+/// The manifest or the scenario copy cannot be read or parsed, or the re-run would not fit in
+/// memory.
 pub fn verify(folder: &Path, progress: &(dyn Fn() + Sync)) -> Result<Verification, PipelineError> {
+    use crate::scenario::limits::{MAX_FILE_BYTES, read_regular_file};
     let bad = |message: String| PipelineError::Manifest {
         path: folder.join(MANIFEST),
         message,
     };
-    let text = std::fs::read_to_string(folder.join(MANIFEST)).map_err(|e| bad(e.to_string()))?;
-    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-    let copy = std::fs::read_to_string(folder.join(SCENARIO_COPY))
+    if !std::fs::metadata(folder).is_ok_and(|m| m.is_dir()) {
+        return Err(bad(format!("{} is not a result folder", folder.display())));
+    }
+    // Read while no run is swapping the folder (best effort: a read-only place has no lock).
+    let lock = writer::FolderLock::acquire(folder).ok();
+    let manifest_bytes =
+        read_regular_file(&folder.join(MANIFEST), 1 << 20).map_err(|e| bad(e.to_string()))?;
+    let manifest: Manifest =
+        serde_json::from_slice(&manifest_bytes).map_err(|e| bad(e.to_string()))?;
+    let copy_bytes = read_regular_file(&folder.join(SCENARIO_COPY), MAX_FILE_BYTES)
         .map_err(|e| bad(format!("{SCENARIO_COPY}: {e}")))?;
+    let on_disk: Vec<(String, Option<Vec<u8>>)> = crate::export::manifest::DATA_FILES
+        .iter()
+        .map(|name| {
+            let max = crate::scenario::limits::max_data_file_bytes(name);
+            (
+                (*name).to_string(),
+                read_regular_file(&folder.join(name), max).ok(),
+            )
+        })
+        .chain(std::iter::once((
+            SCENARIO_COPY.to_string(),
+            Some(copy_bytes.clone()),
+        )))
+        .collect();
+    let listing: Vec<(String, bool)> = std::fs::read_dir(folder)
+        .map_err(|e| bad(e.to_string()))?
+        .flatten()
+        .map(|e| {
+            let regular = e.file_type().is_ok_and(|t| t.is_file());
+            (e.file_name().to_string_lossy().into_owned(), regular)
+        })
+        .collect();
+    drop(lock);
+
+    let mut problems = Vec::new();
+    let copy = String::from_utf8(copy_bytes.clone())
+        .map_err(|_| bad(format!("{SCENARIO_COPY} is not UTF-8 text")))?;
+    if sha256_hex(&copy_bytes) != manifest.scenario_sha256 {
+        problems.push(format!(
+            "{SCENARIO_COPY} is not the scenario file the manifest names: its SHA-256 differs from the manifest's scenario_sha256"
+        ));
+    }
     let scenario = Scenario::parse(&copy, Path::new(&manifest.scenario_file))
         .map_err(|e| PipelineError::Invalid(vec![e]))?;
+    if scenario.name != manifest.scenario {
+        problems.push(format!(
+            "the manifest names the scenario \"{}\" but {SCENARIO_COPY} is \"{}\"",
+            manifest.scenario, scenario.name
+        ));
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    if manifest.prevsim_version != version {
+        problems.push(format!(
+            "the folder was written by prevsim {}, and this is prevsim {version}: verify it with that version",
+            manifest.prevsim_version
+        ));
+    }
+    for name in manifest.files.keys() {
+        if !is_result_file(name) || name == MANIFEST {
+            problems.push(format!(
+                "the manifest lists {name:?}, which prevsim does not write: the manifest was edited (the file was not read)"
+            ));
+        }
+    }
     let options = RunOptions {
-        iterations: manifest.iterations,
+        iterations: if manifest.fixed {
+            1
+        } else {
+            manifest.iterations
+        },
         seed: manifest.seed,
         fixed: manifest.fixed,
     };
-    let rerun = produce(scenario, options, progress)?;
-    let checks = manifest
-        .files
+    if !(1..=crate::scenario::MAX_ITERATIONS as u64).contains(&options.iterations) {
+        return Err(bad(format!(
+            "{} iterations is outside what a run can ask for (1 to {})",
+            options.iterations,
+            crate::scenario::MAX_ITERATIONS
+        )));
+    }
+    // The re-run is never larger than the results on disk: iterations.csv holds one row per
+    // iteration and intervention.
+    let rows = on_disk
         .iter()
-        .map(|(name, hash)| {
-            let on_disk = std::fs::read(folder.join(name))
-                .ok()
-                .map(|b| sha256_hex(&b));
-            let again = rerun
-                .files
+        .find(|(n, _)| n == "iterations.csv")
+        .and_then(|(_, b)| b.as_ref())
+        .map_or(0, |b| b.iter().filter(|c| **c == b'\n').count().saturating_sub(1));
+    let needed = options.iterations.saturating_mul(scenario.interventions.len() as u64);
+    let rerun = if (rows as u64) < needed {
+        problems.push(format!(
+            "not re-run: the manifest asks for {} iterations, but iterations.csv holds {rows} rows, not {needed}",
+            options.iterations
+        ));
+        None
+    } else {
+        let overrides = Overrides {
+            iterations: Some(options.iterations),
+            seed: Some(options.seed),
+            fixed: options.fixed,
+        };
+        check_memory(std::slice::from_ref(&scenario), overrides)?;
+        Some(produce(scenario, options, progress)?)
+    };
+
+    let mut checks = Vec::new();
+    for (name, bytes) in &on_disk {
+        let disk = bytes.as_ref().map(|b| sha256_hex(b));
+        let listed = manifest.files.get(name);
+        let again = rerun.as_ref().and_then(|r| {
+            r.files
                 .iter()
                 .find(|(n, _)| n == name)
-                .map(|(_, b)| sha256_hex(b));
-            let check = match on_disk {
-                None => FileCheck::Missing,
-                Some(h) if h != *hash => FileCheck::EditedOnDisk,
-                Some(_) if again.as_deref() != Some(hash.as_str()) => FileCheck::NotReproduced,
-                Some(_) => FileCheck::Identical,
-            };
-            (name.clone(), check)
+                .map(|(_, b)| sha256_hex(b))
+        });
+        let check = match (disk, listed) {
+            (None, _) => FileCheck::Missing,
+            (Some(_), None) => FileCheck::NotInManifest,
+            (Some(d), Some(m)) if d != *m => FileCheck::EditedOnDisk,
+            _ if rerun.is_none() => FileCheck::NotRerun,
+            (Some(d), Some(_)) if again.as_deref() != Some(d.as_str()) => FileCheck::NotReproduced,
+            _ => FileCheck::Identical,
+        };
+        checks.push((name.clone(), check));
+    }
+    // Charts: the ones these results give, present; any other chart is left over.
+    let charts: Vec<String> = rerun
+        .as_ref()
+        .and_then(|r| {
+            let net = r
+                .scenario
+                .interventions
+                .iter()
+                .zip(&r.columns.interventions)
+                .map(|(lever, k)| (lever.name.clone(), k.metric(Metric::NetSavingPv).to_vec()))
+                .collect();
+            ChartData::new(&r.report, &r.bands, net).ok()
         })
-        .collect();
+        .map(|data| {
+            crate::charts::ChartKind::ALL
+                .iter()
+                .filter(|k| k.height(&data).is_some())
+                .flat_map(|k| ["png", "svg"].map(|ext| format!("{}.{ext}", k.file_stem())))
+                .collect()
+        })
+        .unwrap_or_default();
+    for chart in &charts {
+        let present = listing.iter().any(|(n, regular)| n == chart && *regular);
+        let check = if present {
+            FileCheck::Present
+        } else {
+            FileCheck::Missing
+        };
+        checks.push((chart.clone(), check));
+    }
+    let expected = result_files();
+    let mut others = Vec::new();
+    let mut listing = listing;
+    listing.sort();
+    for (name, _) in listing {
+        if checks.iter().any(|(n, _)| *n == name) || name == MANIFEST {
+            continue;
+        }
+        if expected.contains(&name) {
+            if rerun.is_some() {
+                checks.push((name, FileCheck::LeftOver));
+            }
+        } else {
+            others.push(name);
+        }
+    }
     Ok(Verification {
         folder: folder.to_path_buf(),
         manifest,
         checks,
+        problems,
+        others,
     })
 }

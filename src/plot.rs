@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::charts::{self, ChartData, ChartError, Style};
+use crate::export::manifest::{MANIFEST, is_chart_file};
 use crate::export::writer;
 
 /// Why charts could not be drawn or written.
@@ -20,6 +21,12 @@ pub enum PlotError {
         #[source]
         source: ChartError,
     },
+    #[error(
+        "{0} names no folder to put its charts in (the root folder, or a folder that does not exist); give the result folder by its name"
+    )]
+    NoName(PathBuf),
+    #[error("{0}")]
+    Style(String),
     #[error("cannot write charts to {path}: {source}")]
     Write {
         path: PathBuf,
@@ -39,13 +46,49 @@ pub struct Plotted {
     pub files: Vec<String>,
 }
 
-/// Where the charts of `folder` go: `out/<folder name>` with `--out`, else the folder itself.
-pub fn destination(folder: &Path, out: Option<&Path>) -> PathBuf {
-    match (out, folder.file_name()) {
+/// Where the charts of `folder` go: `out/<folder name>` with `--out` (the folder's real name
+/// when it is given as `.` or `..`), else the folder itself. Never `out` itself.
+///
+/// # Errors
+/// With `--out`, a folder that has no name (the root).
+pub fn destination(folder: &Path, out: Option<&Path>) -> Result<PathBuf, PlotError> {
+    let named = folder.file_name().is_some()
+        && folder.components().next_back() != Some(std::path::Component::ParentDir);
+    // `.`, `..`, `a/..`: the folder's real path, which has its name.
+    let folder = if named {
+        folder.to_path_buf()
+    } else {
+        folder
+            .canonicalize()
+            .ok()
+            .filter(|p| p.file_name().is_some())
+            .ok_or_else(|| PlotError::NoName(folder.to_path_buf()))?
+    };
+    Ok(match (out, folder.file_name()) {
         (Some(out), Some(name)) => out.join(name),
-        (Some(out), None) => out.to_path_buf(),
-        (None, _) => folder.to_path_buf(),
+        _ => folder,
+    })
+}
+
+/// Refuses a `--title` or `--subtitle` too long for a chart's heading.
+fn check_style(style: &Style) -> Result<(), PlotError> {
+    use crate::scenario::limits::MAX_TITLE_CHARS;
+    for (what, text) in [("--title", &style.title), ("--subtitle", &style.subtitle)] {
+        if let Some(t) = text {
+            let n = t.chars().count();
+            if n > MAX_TITLE_CHARS {
+                return Err(PlotError::Style(format!(
+                    "{what} is {n} characters long; a chart heading takes at most {MAX_TITLE_CHARS}: shorten it"
+                )));
+            }
+            if t.chars().any(char::is_control) {
+                return Err(PlotError::Style(format!(
+                    "{what} contains a control character (a line break?); give one line of plain text"
+                )));
+            }
+        }
     }
+    Ok(())
 }
 
 /// Re-draws the charts of a result folder and writes them (all at once) to its destination.
@@ -57,13 +100,19 @@ pub fn plot_folder(folder: &Path, out: Option<&Path>, style: &Style) -> Result<P
         folder: folder.to_path_buf(),
         source,
     };
-    let data = ChartData::load(folder).map_err(failed)?;
-    let files = charts::scenario_charts(&data, style).map_err(failed)?;
-    let dest = destination(folder, out);
-    writer::write_atomically(&dest, &files).map_err(|source| PlotError::Write {
+    check_style(style)?;
+    let dest = destination(folder, out)?;
+    let write_failed = |source| PlotError::Write {
         path: dest.clone(),
         source,
-    })?;
+    };
+    writer::check_destination(&dest, &|n| is_chart_file(n) || n == MANIFEST)
+        .map_err(write_failed)?;
+    let data = ChartData::load(folder).map_err(failed)?;
+    let files = charts::scenario_charts(&data, style).map_err(failed)?;
+    // Charts of the folder that these data no longer give (who-pays after `[agencies]` was
+    // removed) go; everything else in the destination stays.
+    writer::write_replacing(&dest, &files, &is_chart_file).map_err(write_failed)?;
     Ok(Plotted {
         data,
         dest,

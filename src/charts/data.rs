@@ -18,6 +18,10 @@ use crate::vocab::{AgencyMetric, Measure, Metric};
 
 pub use crate::report::read::DATA_FILES;
 
+/// The largest amount (in pounds, either sign) a folder read back may hold: far above anything a
+/// valid scenario produces, far enough below `f64::MAX` that an axis's span never overflows.
+pub const MAX_AMOUNT: f64 = 1e50;
+
 impl From<ReadError> for ChartError {
     fn from(e: ReadError) -> ChartError {
         ChartError::Data {
@@ -137,7 +141,103 @@ impl ChartData {
     /// A file is missing or not as `prevsim run` writes it.
     pub fn load(folder: &Path) -> Result<ChartData, ChartError> {
         let f = ResultFolder::load(folder)?;
-        ChartData::new(&f.report, &f.yearly, f.net_saving_pv)
+        let data = ChartData::new(&f.report, &f.yearly, f.net_saving_pv)?;
+        data.check_bounds()?;
+        Ok(data)
+    }
+
+    /// Refuses figures prevsim never writes, which would make the charts loop or allocate
+    /// without bound: a non-finite or astronomically large amount, a share outside [0, 1],
+    /// more interventions, agencies or years than a scenario may have.
+    fn check_bounds(&self) -> Result<(), ChartError> {
+        use crate::scenario::limits::{MAX_AGENCIES, MAX_INTERVENTIONS};
+        let max_years = crate::scenario::MAX_YEARS as u32;
+        if self.years == 0 || self.years > max_years {
+            return Err(bad(
+                "summary.json",
+                format!("years is {}: a run has 1 to {max_years}", self.years),
+            ));
+        }
+        if self.interventions.len() > MAX_INTERVENTIONS {
+            return Err(bad(
+                "iterations.csv",
+                format!("more than {MAX_INTERVENTIONS} interventions"),
+            ));
+        }
+        let amount = |file: &str, what: &str, v: f64| {
+            if v.is_finite() && v.abs() <= MAX_AMOUNT {
+                Ok(())
+            } else {
+                Err(bad(
+                    file,
+                    format!(
+                        "{what} is {v}, not an amount prevsim writes (finite, at most {MAX_AMOUNT:e} in size)"
+                    ),
+                ))
+            }
+        };
+        let share = |file: &str, what: &str, p: f64| {
+            if p.is_nan() || (0.0..=1.0).contains(&p) {
+                Ok(())
+            } else {
+                Err(bad(file, format!("{what} is {p}, not a share from 0 to 1")))
+            }
+        };
+        let band = |file: &str, what: &str, b: &Band| {
+            for v in [b.mean, b.p5, b.p25, b.p50, b.p75, b.p95] {
+                amount(file, what, v)?;
+            }
+            Ok::<(), ChartError>(())
+        };
+        for iv in &self.interventions {
+            for v in &iv.net_saving_pv {
+                amount(
+                    "iterations.csv",
+                    &format!("a net saving of \"{}\"", iv.name),
+                    *v,
+                )?;
+            }
+            band(
+                "summary.json",
+                &format!("{}: net_saving_pv", iv.name),
+                &iv.net_summary,
+            )?;
+            share(
+                "summary.json",
+                "prob_net_saving_positive",
+                iv.prob_net_saving_positive,
+            )?;
+            if let Some(p) = &iv.payback {
+                share("summary.json", "payback.never", p.never)?;
+            }
+            if iv.agencies.len() > MAX_AGENCIES {
+                return Err(bad(
+                    "summary.json",
+                    format!("more than {MAX_AGENCIES} agencies"),
+                ));
+            }
+            for a in &iv.agencies {
+                band("summary.json", &a.name, &a.gross_saving)?;
+                band("summary.json", &a.name, &a.programme_cost)?;
+                band("summary.json", &a.name, &a.net_saving)?;
+                share("summary.json", "prob_saves", a.prob_saves)?;
+            }
+        }
+        for ((arm, measure), rows) in &self.yearly {
+            for (year, b) in rows {
+                if *year >= max_years {
+                    return Err(bad(
+                        "yearly.csv",
+                        format!(
+                            "year {year} is beyond any horizon (years count from 0 to {})",
+                            max_years - 1
+                        ),
+                    ));
+                }
+                band("yearly.csv", &format!("{arm} {measure}"), b)?;
+            }
+        }
+        Ok(())
     }
 
     /// The charts' view of typed results: a run's in memory, or a folder's read back.

@@ -15,6 +15,40 @@ pub const SCENARIO_COPY: &str = "scenario.toml";
 /// Name of the manifest in a result folder.
 pub const MANIFEST: &str = "manifest.json";
 
+/// The data files of a result folder, as [`crate::export::all_files`] writes them.
+pub const DATA_FILES: [&str; 4] = ["summary.json", "iterations.csv", "yearly.csv", "summary.md"];
+
+/// Every file name prevsim may write into a result folder: the data files, the audit trail
+/// and every chart it can draw. The one list of them: the writer drops those a new write does
+/// not produce (a chart of an earlier run), `verify` reports them as left over, and anything
+/// else in a result folder is the user's and is never touched. A new output file is added
+/// here.
+pub fn result_files() -> Vec<String> {
+    let mut names: Vec<String> = DATA_FILES.iter().map(|n| (*n).to_string()).collect();
+    names.push(SCENARIO_COPY.to_string());
+    names.push(MANIFEST.to_string());
+    names.extend(chart_files());
+    names
+}
+
+/// Every chart file prevsim may draw for a scenario (`chart-*.png` and `.svg`).
+pub fn chart_files() -> Vec<String> {
+    crate::charts::ChartKind::ALL
+        .iter()
+        .flat_map(|k| ["png", "svg"].map(|ext| format!("{}.{ext}", k.file_stem())))
+        .collect()
+}
+
+/// True for a name in [`result_files`].
+pub fn is_result_file(name: &str) -> bool {
+    result_files().iter().any(|n| n == name)
+}
+
+/// True for a name in [`chart_files`].
+pub fn is_chart_file(name: &str) -> bool {
+    chart_files().iter().any(|n| n == name)
+}
+
 /// The content of `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {

@@ -50,7 +50,8 @@ impl ResultFolder {
             .iter()
             .map(|name| {
                 let path: PathBuf = folder.join(name);
-                std::fs::read(&path)
+                let max = crate::scenario::limits::max_data_file_bytes(name);
+                crate::scenario::limits::read_regular_file(&path, max)
                     .map(|bytes| (name.to_string(), bytes))
                     .map_err(|e| bad(&path.display().to_string(), e))
             })
@@ -127,6 +128,8 @@ pub fn metric_by_intervention(
     };
     let (who, at) = (column("intervention")?, column(metric.name())?);
     let mut out: Vec<(String, Vec<f64>)> = Vec::new();
+    // Where each name is in `out`: one look-up a row, however many names there are.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut record = csv::ByteRecord::new();
     while r.read_byte_record(&mut record).map_err(|e| bad(FILE, e))? {
         let name =
@@ -140,9 +143,19 @@ pub fn metric_by_intervention(
                 bad(FILE, format!("line {line}, {metric}: \"{cell}\": {e}"))
             })?
         };
-        match out.iter_mut().rev().find(|(n, _)| n == name) {
-            Some((_, values)) => values.push(value),
-            None => out.push((name.to_string(), vec![value])),
+        match index.get(name) {
+            Some(&i) => out[i].1.push(value),
+            None => {
+                let max = crate::scenario::limits::MAX_INTERVENTIONS;
+                if out.len() >= max {
+                    return Err(bad(
+                        FILE,
+                        format!("more than {max} interventions: not a file prevsim writes"),
+                    ));
+                }
+                index.insert(name.to_string(), out.len());
+                out.push((name.to_string(), vec![value]));
+            }
         }
     }
     Ok(out)

@@ -6,6 +6,7 @@
 
 mod claims;
 mod error;
+pub mod limits;
 mod raw;
 mod validate;
 
@@ -73,8 +74,18 @@ impl Discount {
     /// A short description for reports.
     pub fn describe(&self) -> String {
         match self {
-            Discount::GreenBook => "Green Book (3.5% a year for years 0-30, then 3.0%)".into(),
-            Discount::Constant(r) => format!("{}% a year", r * 100.0),
+            Discount::GreenBook => {
+                // Every step of `rate`, each from the first year it applies to (years from 0).
+                let step = |t: u32| crate::money::rate(Discount::GreenBook.rate(t));
+                format!(
+                    "Green Book: {} a year to year 30, {} to year 75, {} to year 125, {} after (years counted from 0)",
+                    step(30),
+                    step(75),
+                    step(125),
+                    step(126)
+                )
+            }
+            Discount::Constant(r) => format!("{} a year", crate::money::rate(*r)),
             Discount::None => "none".into(),
         }
     }
@@ -114,10 +125,7 @@ impl Scenario {
     /// # Errors
     /// The file cannot be read, or is not a valid scenario (every problem is listed).
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let source = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let source = limits::read_scenario_file(path)?;
         Scenario::parse(&source, path)
     }
 
@@ -128,7 +136,7 @@ impl Scenario {
     /// Every problem found, with line and column.
     pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
         let mut scenario =
-            validate::validate(source, path).map_err(|problems| ScenarioError::Invalid {
+            limits::validated(source, path).map_err(|problems| ScenarioError::Invalid {
                 path: path.to_path_buf(),
                 problems,
             })?;
@@ -164,5 +172,19 @@ mod tests {
         assert!((f[31] - 1.035f64.powi(-30) / 1.03).abs() < 1e-12);
         assert!((f[39] - 1.035f64.powi(-30) * 1.03f64.powi(-9)).abs() < 1e-12);
         assert_eq!(Discount::None.factors(3), vec![1.0; 3]);
+    }
+
+    #[test]
+    fn descriptions_name_every_step_and_print_rates_as_typed() {
+        let text = Discount::GreenBook.describe();
+        for step in ["3.5%", "3%", "2.5%", "2%"] {
+            assert!(text.contains(&format!("{step} ")), "{step} missing from {text}");
+        }
+        assert!(!text.contains("0000"), "{text}");
+        // The years named are the years each rate applies to.
+        for (t, r) in [(1, 0.035), (30, 0.035), (31, 0.03), (75, 0.03), (76, 0.025), (125, 0.025), (126, 0.02)] {
+            assert_eq!(Discount::GreenBook.rate(t), r);
+        }
+        assert_eq!(Discount::Constant(0.035).describe(), "3.5% a year");
     }
 }
