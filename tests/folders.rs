@@ -99,8 +99,10 @@ fn renamed(dir: &Path, file: &str, name: &str) -> PathBuf {
 
 #[test]
 fn concurrent_writers_always_leave_a_complete_verifiable_folder() {
-    let root = scratch();
-    let out = root.path().join("o");
+    // On the real disk: flushing each file there keeps a staging folder alive long enough for
+    // the race to show (before the lock: 11 incomplete folders in 40 pairs here, none on a
+    // memory file system).
+    let root = tempfile::tempdir().unwrap();
     let good = root.path().join("good");
     let tiny = common::test_file("tiny.toml");
     ok(&run(&tiny, &good, &["-n", "2", "--seed", "1"]));
@@ -111,31 +113,41 @@ fn concurrent_writers_always_leave_a_complete_verifiable_folder() {
         complete_set(&dir.join("tiny"))
     };
     let (a, b) = (from_seed("2"), from_seed("3"));
-    for pair in 0..50 {
-        let _ = fs::remove_dir_all(&out);
-        copy_dir(&good, &out.join("tiny"));
-        fs::write(out.join("tiny/notes.txt"), "mine").unwrap();
-        let spawn = |seed: &str| {
-            Command::new(env!("CARGO_BIN_EXE_prevsim"))
-                .args(["run", s(&tiny), "--out", s(&out), "-n", "2", "--seed", seed])
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        };
-        let (x, y) = (spawn("2"), spawn("3"));
-        for child in [x, y] {
-            let o = child.wait_with_output().unwrap();
-            assert!(o.status.success(), "pair {pair}: {}", stderr(&o));
+    // 50 pairs: five output folders at once, ten pairs each, one after the other.
+    std::thread::scope(|scope| {
+        for lane in 0..5 {
+            let (root, good, tiny, a, b) = (root.path(), &good, &tiny, &a, &b);
+            scope.spawn(move || {
+                let out = root.join(format!("o{lane}"));
+                for round in 0..10 {
+                    let pair = format!("lane {lane}, pair {round}");
+                    let _ = fs::remove_dir_all(&out);
+                    copy_dir(good, &out.join("tiny"));
+                    fs::write(out.join("tiny/notes.txt"), "mine").unwrap();
+                    let spawn = |seed: &str| {
+                        Command::new(env!("CARGO_BIN_EXE_prevsim"))
+                            .args(["run", s(tiny), "--out", s(&out), "-n", "2", "--seed", seed])
+                            .stdout(Stdio::null())
+                            .stderr(Stdio::piped())
+                            .spawn()
+                            .unwrap()
+                    };
+                    let (x, y) = (spawn("2"), spawn("3"));
+                    for child in [x, y] {
+                        let o = child.wait_with_output().unwrap();
+                        assert!(o.status.success(), "{pair}: {}", stderr(&o));
+                    }
+                    let folder = out.join("tiny");
+                    let set = complete_set(&folder);
+                    assert!(set == *a || set == *b, "{pair}: a mix of two runs");
+                    assert_eq!(fs::read(folder.join("notes.txt")).unwrap(), b"mine");
+                    assert!(verify_ok(&folder), "{pair}: not verifiable");
+                    // Nothing left beside the folder: no staging folder, no lock file.
+                    assert_eq!(names(&out), ["tiny"], "{pair}");
+                }
+            });
         }
-        let folder = out.join("tiny");
-        let set = complete_set(&folder);
-        assert!(set == a || set == b, "pair {pair}: a mix of two runs");
-        assert_eq!(fs::read(folder.join("notes.txt")).unwrap(), b"mine");
-        assert!(verify_ok(&folder), "pair {pair}: not verifiable");
-        // Nothing left beside the folder: no staging folder, no lock file.
-        assert_eq!(names(&out), ["tiny"], "pair {pair}");
-    }
+    });
 }
 
 #[test]
