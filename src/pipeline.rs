@@ -372,7 +372,6 @@ pub fn check_memory(scenarios: &[Scenario], overrides: Overrides) -> Result<(), 
     Ok(())
 }
 
-
 /// What `verify` found for one file of a result folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileCheck {
@@ -530,8 +529,12 @@ pub fn verify(folder: &Path, progress: &(dyn Fn() + Sync)) -> Result<Verificatio
         .iter()
         .find(|(n, _)| n == "iterations.csv")
         .and_then(|(_, b)| b.as_ref())
-        .map_or(0, |b| b.iter().filter(|c| **c == b'\n').count().saturating_sub(1));
-    let needed = options.iterations.saturating_mul(scenario.interventions.len() as u64);
+        .map_or(0, |b| {
+            b.iter().filter(|c| **c == b'\n').count().saturating_sub(1)
+        });
+    let needed = options
+        .iterations
+        .saturating_mul(scenario.interventions.len() as u64);
     let rerun = if (rows as u64) < needed {
         problems.push(format!(
             "not re-run: the manifest asks for {} iterations, but iterations.csv holds {rows} rows, not {needed}",

@@ -21,10 +21,10 @@ use prevsim::scenario::{Scenario, sha256_hex};
 /// file by file, which is slow on a real disk and free there).
 fn scratch() -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
-    if shm.is_dir() {
-        if let Ok(d) = tempfile::tempdir_in(shm) {
-            return d;
-        }
+    if shm.is_dir()
+        && let Ok(d) = tempfile::tempdir_in(shm)
+    {
+        return d;
     }
     tempfile::tempdir().unwrap()
 }
@@ -69,7 +69,11 @@ fn complete_set(folder: &Path) -> BTreeMap<String, String> {
     assert_eq!(manifest.files.len(), 5, "{:?}", manifest.files);
     for (name, hash) in &manifest.files {
         let bytes = fs::read(folder.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(&sha256_hex(&bytes), hash, "{name} does not match its manifest");
+        assert_eq!(
+            &sha256_hex(&bytes),
+            hash,
+            "{name} does not match its manifest"
+        );
     }
     manifest.files
 }
@@ -237,10 +241,18 @@ fn a_users_entries_keep_mode_owner_links_and_dates_after_a_rerun() {
         ok(&run(&tiny, &out, &["-n", "3"]));
     }
     let meta = |p: &Path| fs::symlink_metadata(p).unwrap();
-    assert_eq!(meta(&folder).mode() & 0o777, 0o700, "the result folder's mode");
+    assert_eq!(
+        meta(&folder).mode() & 0o777,
+        0o700,
+        "the result folder's mode"
+    );
     let private_after = meta(&private);
     assert_eq!(private_after.mode() & 0o777, 0o700);
-    assert_eq!(private_after.ino(), private_before.ino(), "moved, not copied");
+    assert_eq!(
+        private_after.ino(),
+        private_before.ino(),
+        "moved, not copied"
+    );
     assert_eq!(private_after.mtime(), private_before.mtime());
     let key = meta(&private.join("key"));
     assert_eq!(key.ino(), key_before.ino());
@@ -277,7 +289,10 @@ fn a_users_own_folder_of_the_scenarios_name_is_refused_untouched() {
     let o = run(&scenario, &out, &["-n", "2"]);
     assert!(!o.status.success());
     let e = stderr(&o);
-    assert!(e.contains("not a result folder") && e.contains("alice"), "{e}");
+    assert!(
+        e.contains("not a result folder") && e.contains("alice"),
+        "{e}"
+    );
     assert_eq!(names(&out), ["home"]);
     assert_eq!(names(&out.join("home")), ["alice"]);
     assert_eq!(fs::read(ssh.join("id")).unwrap(), b"key");
@@ -297,7 +312,11 @@ fn plot_of_dot_with_out_writes_into_a_folder_of_its_name() {
         .unwrap();
     ok(&o);
     assert_eq!(names(&report), ["tiny"]);
-    assert!(names(&report.join("tiny")).iter().all(|n| n.starts_with("chart-")));
+    assert!(
+        names(&report.join("tiny"))
+            .iter()
+            .all(|n| n.starts_with("chart-"))
+    );
 }
 
 // 3. verify cannot be fooled by editing the manifest.
@@ -345,7 +364,10 @@ fn verify_refuses_paths_outside_the_folder_and_a_swapped_scenario() {
     });
     let (passed, text) = verify_output(&folder);
     assert!(!passed);
-    assert!(text.contains("\"/etc/hostname\", which prevsim does not write"), "{text}");
+    assert!(
+        text.contains("\"/etc/hostname\", which prevsim does not write"),
+        "{text}"
+    );
     assert!(text.contains("\"../x\""), "{text}");
     // Nothing tells whether /etc/hostname exists or matches.
     assert!(!text.contains("/etc/hostname: "), "{text}");
@@ -401,7 +423,11 @@ fn a_file_where_the_folder_goes_is_refused_before_any_work() {
     fs::write(out.join("tiny"), "a file").unwrap();
     let o = run(&common::test_file("tiny.toml"), &out, &["-n", "2"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("is a file, not a result folder"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is a file, not a result folder"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(names(&out), ["tiny"]);
     assert_eq!(fs::read(out.join("tiny")).unwrap(), b"a file");
     // A symbolic link where the folder goes, too.
@@ -468,7 +494,10 @@ fn limits_are_checked_in_validate() {
     );
     assert!(e.contains("at most 100"), "{e}");
     let e = problems_of(
-        &base.replace("name = \"tiny\"", &format!("name = \"tiny\"\ntitle = \"{}\"", "t".repeat(10_000))),
+        &base.replace(
+            "name = \"tiny\"",
+            &format!("name = \"tiny\"\ntitle = \"{}\"", "t".repeat(10_000)),
+        ),
         "t.toml",
     );
     assert!(e.contains("at most 200"), "{e}");
@@ -488,7 +517,12 @@ fn limits_are_checked_in_validate() {
 #[test]
 fn names_taken_from_file_names_are_checked_too() {
     let base = tiny_text().replace("name = \"tiny\"\n", "");
-    for file in ["..toml", "a\nb.toml", "a\u{7}.toml", &format!("{}.toml", "n".repeat(150))] {
+    for file in [
+        "..toml",
+        "a\nb.toml",
+        "a\u{7}.toml",
+        &format!("{}.toml", "n".repeat(150)),
+    ] {
         let e = problems_of(&base, file);
         assert!(e.contains("`name`"), "{file:?}: {e}");
         assert!(e.contains("rename the file or add a line"), "{file:?}: {e}");
@@ -500,7 +534,10 @@ fn names_taken_from_file_names_are_checked_too() {
 fn a_claim_with_probability_zero_is_refused() {
     let text = fs::read_to_string(common::test_file("claims.toml")).unwrap();
     let zeroed = text.replacen("probability = 0.", "probability = 0.0 # was 0.", 1);
-    assert_ne!(text, zeroed, "the test scenario states a claim with a probability");
+    assert_ne!(
+        text, zeroed,
+        "the test scenario states a claim with a probability"
+    );
     let e = problems_of(&zeroed, "claims.toml");
     assert!(e.contains("holds whatever the model says"), "{e}");
 }
@@ -537,7 +574,11 @@ fn charts_of_an_earlier_run_do_not_survive() {
     ok(&run(&without, &out, &["-n", "2"]));
     assert!(!folder.join("chart-who-pays.png").exists());
     assert!(!folder.join("chart-who-pays.svg").exists());
-    assert!(names(&folder).iter().all(|n| is_result_file(n)), "{:?}", names(&folder));
+    assert!(
+        names(&folder).iter().all(|n| is_result_file(n)),
+        "{:?}",
+        names(&folder)
+    );
     assert!(verify_ok(&folder));
 }
 
@@ -552,7 +593,10 @@ fn rates_print_as_typed_and_the_green_book_steps_are_named() {
     let summary = fs::read_to_string(out.join("tiny/summary.json")).unwrap();
     let md = fs::read_to_string(out.join("tiny/summary.md")).unwrap();
     let svg = fs::read_to_string(out.join("tiny/chart-savings-distribution.svg")).unwrap();
-    assert!(summary.contains("\"discount\": \"3.5% a year\""), "{summary}");
+    assert!(
+        summary.contains("\"discount\": \"3.5% a year\""),
+        "{summary}"
+    );
     assert!(md.contains("3.5% a year"), "{md}");
     assert!(svg.contains("3.5% a year"));
     for t in [&summary, &md, &svg] {

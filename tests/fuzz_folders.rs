@@ -31,7 +31,12 @@ const TIME_LIMIT: Duration = Duration::from_secs(60);
 /// Address space each command may use.
 const MEMORY_LIMIT: u64 = 1 << 30;
 
-const FILES: [&str; 4] = ["manifest.json", "summary.json", "yearly.csv", "iterations.csv"];
+const FILES: [&str; 4] = [
+    "manifest.json",
+    "summary.json",
+    "yearly.csv",
+    "iterations.csv",
+];
 
 const TOKENS: &[&str] = &[
     "1e308",
@@ -200,8 +205,7 @@ fn numbers(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if b[i].is_ascii_digit() || (b[i] == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_digit))
-        {
+        if b[i].is_ascii_digit() || (b[i] == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
             let start = i;
             i += 1;
             while i < b.len() && (b[i].is_ascii_digit() || b".eE-+".contains(&b[i])) {
@@ -305,7 +309,11 @@ fn special_files_never_block_or_fill_memory() {
         let (verify, plot) = exercise(&folder, dir.path(), false, name != "manifest.json");
         assert_eq!(verify.code, 1);
         if name == "manifest.json" {
-            assert!(verify.stderr.contains("not a regular file"), "{}", verify.stderr);
+            assert!(
+                verify.stderr.contains("not a regular file"),
+                "{}",
+                verify.stderr
+            );
         }
         if let Some(p) = plot {
             assert_eq!(p.code, 1);
@@ -363,7 +371,11 @@ fn non_finite_and_huge_amounts_are_refused_by_plot() {
     let (_, plot) = exercise(&folder, dir.path(), true, true);
     let plot = plot.unwrap();
     assert_eq!(plot.code, 1);
-    assert!(plot.stderr.contains("not an amount prevsim writes"), "{}", plot.stderr);
+    assert!(
+        plot.stderr.contains("not an amount prevsim writes"),
+        "{}",
+        plot.stderr
+    );
 
     let dir = scratch();
     let folder = copy_base(dir.path());
@@ -399,7 +411,11 @@ fn a_hundred_thousand_intervention_names_are_read_quickly_and_refused() {
     assert_eq!(verify.code, 1);
     let plot = plot.unwrap();
     assert_eq!(plot.code, 1);
-    assert!(plot.stderr.contains("more than 12 interventions"), "{}", plot.stderr);
+    assert!(
+        plot.stderr.contains("more than 12 interventions"),
+        "{}",
+        plot.stderr
+    );
 }
 
 #[test]
@@ -411,5 +427,9 @@ fn an_untouched_folder_passes_within_the_limits() {
     assert_eq!(verify.code, 0, "{}", verify.stderr);
     let plot = plot.unwrap();
     assert_eq!(plot.code, 0, "{}", plot.stderr);
-    assert!(dir.path().join("charts/programme/chart-who-pays.png").is_file());
+    assert!(
+        dir.path()
+            .join("charts/programme/chart-who-pays.png")
+            .is_file()
+    );
 }

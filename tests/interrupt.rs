@@ -107,6 +107,9 @@ fn ctrl_c_stops_with_a_message_and_changes_nothing() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("Interrupted"), "{stderr}");
     // It does not claim what it cannot know (new results may already be in place).
-    assert!(!stderr.contains("earlier results are unchanged"), "{stderr}");
+    assert!(
+        !stderr.contains("earlier results are unchanged"),
+        "{stderr}"
+    );
     assert_eq!(complete_set(&folder), before);
 }

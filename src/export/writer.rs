@@ -134,7 +134,11 @@ pub fn check_destination(dest: &Path, owns: &dyn Fn(&str) -> bool) -> io::Result
     if !names.is_empty() && !names.iter().any(|n| owns(n)) {
         let mut shown: Vec<&str> = names.iter().map(String::as_str).take(5).collect();
         shown.sort_unstable();
-        let more = if names.len() > shown.len() { ", ..." } else { "" };
+        let more = if names.len() > shown.len() {
+            ", ..."
+        } else {
+            ""
+        };
         return Err(refused(format!(
             "{} holds files prevsim did not write ({}{more}) and none of its results, so it is not a result folder; prevsim will not write into it: choose another --out (or, for a run, another scenario name)",
             dest.display(),
@@ -534,12 +538,15 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let dest = root.path().join("s");
         write_atomically(&dest, &[("a.csv".into(), b"old".to_vec())]).unwrap();
-        let live = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let live = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
         let keep = [
-            format!(".s.new-{}", live.id()),  // a live writer's staging folder
-            format!(".s.new-1.new-{DEAD}"),   // scenario "s.new-1"'s leftover
-            format!(".s.new-{DEAD}x"),        // not the pattern
-            "s.new-1".to_string(),            // another scenario's results
+            format!(".s.new-{}", live.id()), // a live writer's staging folder
+            format!(".s.new-1.new-{DEAD}"),  // scenario "s.new-1"'s leftover
+            format!(".s.new-{DEAD}x"),       // not the pattern
+            "s.new-1".to_string(),           // another scenario's results
         ];
         for k in &keep {
             fs::create_dir(root.path().join(k)).unwrap();

@@ -105,7 +105,7 @@ fn too_large(size: u64, max: u64) -> std::io::Error {
     std::io::Error::new(
         std::io::ErrorKind::InvalidData,
         format!(
-            "the file is too large ({}; at most {} is accepted)",
+            "the file is too large ({}; at most {} is accepted): is it the right file?",
             crate::money::bytes(size),
             crate::money::bytes(max)
         ),
@@ -160,7 +160,10 @@ impl Found<'_> {
     /// A text of at most `max` characters, without control characters (except line breaks and
     /// tabs where `multiline`).
     fn text(&mut self, field: &str, value: &str, max: usize, multiline: bool) {
-        let at = position(self.source, value.get(..value.len().min(64)).unwrap_or(value));
+        let at = position(
+            self.source,
+            value.get(..value.len().min(64)).unwrap_or(value),
+        );
         let chars = value.chars().count();
         if chars > max {
             self.add(
@@ -179,11 +182,7 @@ impl Found<'_> {
                 format!(
                     "contains the control character {:?}; use plain text{}",
                     c,
-                    if multiline {
-                        ""
-                    } else {
-                        " on one line"
-                    }
+                    if multiline { "" } else { " on one line" }
                 ),
             );
         }
@@ -270,12 +269,7 @@ fn beyond_limits(s: &Scenario, source: &str, path: &Path) -> Vec<Problem> {
         );
     }
     for (k, c) in s.claims.iter().enumerate() {
-        f.text(
-            &format!("claims[{k}].text"),
-            &c.text,
-            MAX_TEXT_CHARS,
-            true,
-        );
+        f.text(&format!("claims[{k}].text"), &c.text, MAX_TEXT_CHARS, true);
         f.text(
             &format!("claims[{k}].source"),
             &c.source,
@@ -339,10 +333,7 @@ fn folder_name(f: &mut Found, s: &Scenario, path: &Path) {
             ),
         );
     }
-    if RESERVED_NAMES
-        .iter()
-        .any(|r| r.eq_ignore_ascii_case(name))
-    {
+    if RESERVED_NAMES.iter().any(|r| r.eq_ignore_ascii_case(name)) {
         f.add(
             at,
             "name",

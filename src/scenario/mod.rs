@@ -178,11 +178,22 @@ mod tests {
     fn descriptions_name_every_step_and_print_rates_as_typed() {
         let text = Discount::GreenBook.describe();
         for step in ["3.5%", "3%", "2.5%", "2%"] {
-            assert!(text.contains(&format!("{step} ")), "{step} missing from {text}");
+            assert!(
+                text.contains(&format!("{step} ")),
+                "{step} missing from {text}"
+            );
         }
         assert!(!text.contains("0000"), "{text}");
         // The years named are the years each rate applies to.
-        for (t, r) in [(1, 0.035), (30, 0.035), (31, 0.03), (75, 0.03), (76, 0.025), (125, 0.025), (126, 0.02)] {
+        for (t, r) in [
+            (1, 0.035),
+            (30, 0.035),
+            (31, 0.03),
+            (75, 0.03),
+            (76, 0.025),
+            (125, 0.025),
+            (126, 0.02),
+        ] {
             assert_eq!(Discount::GreenBook.rate(t), r);
         }
         assert_eq!(Discount::Constant(0.035).describe(), "3.5% a year");
