@@ -333,8 +333,9 @@ pub fn memory_needed(scenario: &Scenario, options: RunOptions) -> u64 {
 }
 
 /// Bytes the charts of a scenario take while drawn: an RGB image 1600 pixels wide whose height
-/// grows with the panels (about 600 pixels an intervention in the tallest chart, more with
-/// agencies), and its encoding; one chart at a time, so the tallest counts.
+/// grows with the panels (about 1,000 pixels an intervention in the tallest chart, the family
+/// ladder: 12,030 pixels for 12 interventions; more with agencies), and its encoding; one chart
+/// at a time, so the tallest counts.
 fn charts_memory(scenario: &Scenario) -> u64 {
     let n = scenario.interventions.len() as u64;
     let agencies = if scenario.has_agencies {
@@ -342,7 +343,7 @@ fn charts_memory(scenario: &Scenario) -> u64 {
     } else {
         0
     };
-    let height = 1_000 + 600 * n + 80 * n * agencies;
+    let height = 1_000 + 1_000 * n + 80 * n * agencies;
     1_600 * height * 3 * 2
 }
 

@@ -75,10 +75,11 @@ impl Discount {
     pub fn describe(&self) -> String {
         match self {
             Discount::GreenBook => {
-                // Every step of `rate`, each from the first year it applies to (years from 0).
+                // Every step of `rate`, with the years it applies to, as the Green Book's table
+                // gives them (years counted from 0, as in yearly.csv).
                 let step = |t: u32| crate::money::rate(Discount::GreenBook.rate(t));
                 format!(
-                    "Green Book: {} a year to year 30, {} to year 75, {} to year 125, {} after (years counted from 0)",
+                    "Green Book: {} a year for years 0-30, {} for 31-75, {} for 76-125, {} for 126-200",
                     step(30),
                     step(75),
                     step(125),
@@ -185,14 +186,19 @@ mod tests {
         }
         assert!(!text.contains("0000"), "{text}");
         // The years named are the years each rate applies to.
+        assert_eq!(
+            text,
+            "Green Book: 3.5% a year for years 0-30, 3% for 31-75, 2.5% for 76-125, 2% for 126-200"
+        );
         for (t, r) in [
-            (1, 0.035),
+            (0, 0.035),
             (30, 0.035),
             (31, 0.03),
             (75, 0.03),
             (76, 0.025),
             (125, 0.025),
             (126, 0.02),
+            (200, 0.02),
         ] {
             assert_eq!(Discount::GreenBook.rate(t), r);
         }
