@@ -12,13 +12,13 @@
 //!    old folder moved aside is put back, and entries of the user's that were moved into a
 //!    staging folder go back into the result folder, before the leftover is removed.
 //! 3. **Stage.** Every file of the new results is written in full, and flushed to disk, into a
-//!    hidden staging folder beside the destination (`OUT/.<name>.new-<pid>`).
+//!    hidden staging folder beside the destination (`OUT/.<name>.new-<pid>`), made with the
+//!    destination's mode (and owner, where allowed) before anything is written into it.
 //! 4. **Keep the user's entries.** Entries of the destination that prevsim did not write (an
 //!    analyst's notes, a subfolder, a symbolic link) are never copied: files, links, FIFOs are
 //!    hard-linked into the staging folder (the same file, so its mode, owner and dates are
 //!    kept), and subfolders are moved into it whole, by rename. Files prevsim writes that this
 //!    write does not produce (the who-pays chart of a run that had agencies, say) are dropped.
-//!    The staging folder gets the destination's mode (and owner, where allowed).
 //! 5. **Swap.** The two folders are exchanged: on Linux in one atomic step (`renameat2` with
 //!    `RENAME_EXCHANGE`); elsewhere by two renames, with the old folder kept as
 //!    `OUT/.<name>.old-<pid>` until the new one is in place. Then the old folder is removed.
@@ -244,11 +244,11 @@ fn alive(pid: u32) -> bool {
     }
 }
 
-/// The kind (`new` or `old`) and process id of a leftover of a write to `name`, matched
-/// exactly: `.<name>.new-<pid>` or `.<name>.old-<pid>`.
+/// The kind (`new`, `old` or `tmp`) and process id of a leftover of a write to `name`, matched
+/// exactly: `.<name>.new-<pid>`, `.<name>.old-<pid>` or `.<name>.tmp-<pid>`.
 fn leftover(file: &str, name: &str) -> Option<(&'static str, u32)> {
     let rest = file.strip_prefix('.')?.strip_prefix(name)?;
-    for kind in ["new", "old"] {
+    for kind in ["new", "old", "tmp"] {
         if let Some(pid) = rest.strip_prefix(&format!(".{kind}-"))
             && !pid.is_empty()
             && pid.bytes().all(|b| b.is_ascii_digit())
@@ -284,7 +284,7 @@ fn recover(parent: &Path, name: &str, dest: &Path, owns: &dyn Fn(&str) -> bool) 
         .filter_map(|e| {
             let file = e.file_name().to_string_lossy().into_owned();
             let (kind, pid) = leftover(&file, name)?;
-            (!alive(pid)).then(|| (kind, e.path()))
+            (kind != "tmp" && !alive(pid)).then(|| (kind, e.path()))
         })
         .collect();
     // An old folder moved aside goes back first, if the new one never arrived.
@@ -299,9 +299,11 @@ fn recover(parent: &Path, name: &str, dest: &Path, owns: &dyn Fn(&str) -> bool) 
     Ok(())
 }
 
-/// Writes and flushes every file into a new folder.
-fn stage(staging: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
+/// Writes and flushes every file into a new folder, which has the mode and owner of the folder
+/// it will replace from the start (results in a private folder are never readable by others).
+fn stage(staging: &Path, dest: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
     fs::create_dir(staging)?;
+    same_mode_and_owner(dest, staging)?;
     for (name, bytes) in files {
         let mut f = File::create(staging.join(name))?;
         f.write_all(bytes)?;
@@ -435,9 +437,8 @@ pub fn write_replacing(
     check_destination(dest, &owns)?;
     let staging = hidden(&parent, &name, "new");
     let aside = hidden(&parent, &name, "old");
-    let result = stage(&staging, files)
+    let result = stage(&staging, dest, files)
         .and_then(|()| keep_others(dest, &staging, files, replaces))
-        .and_then(|()| same_mode_and_owner(dest, &staging))
         .and_then(|()| swap(&staging, dest, &aside));
     // `staging` now holds the unfinished new folder (the user's folders go back to `dest`),
     // or the replaced old one.
@@ -466,6 +467,17 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
             "{} is a folder; move it away or choose another --out",
             path.display()
         )));
+    }
+    // Temporary files of killed writers of this file.
+    if let Ok(entries) = fs::read_dir(&parent) {
+        for e in entries.flatten() {
+            let file = e.file_name().to_string_lossy().into_owned();
+            if let Some(("tmp", pid)) = leftover(&file, &name)
+                && !alive(pid)
+            {
+                let _ = fs::remove_file(e.path());
+            }
+        }
     }
     let temp = hidden(&parent, &name, "tmp");
     let result = File::create(&temp)
@@ -560,6 +572,15 @@ mod tests {
         let mut live = live;
         let _ = live.kill();
         let _ = live.wait();
+    }
+
+    #[test]
+    fn a_single_file_write_removes_dead_writers_temporary_files() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("comparison.png");
+        fs::write(root.path().join(format!(".comparison.png.tmp-{DEAD}")), "x").unwrap();
+        write_file_atomically(&path, b"png").unwrap();
+        assert_eq!(names(root.path()), vec!["comparison.png"]);
     }
 
     #[test]
