@@ -430,7 +430,7 @@ pub fn write_replacing(
     fs::create_dir_all(&parent)?;
     // What prevsim writes here: a folder holding none of it is not a result folder.
     let owns = |n: &str| {
-        replaces(n) || n == super::manifest::MANIFEST || files.iter().any(|(f, _)| f == n)
+        replaces(n) || super::manifest::is_result_file(n) || files.iter().any(|(f, _)| f == n)
     };
     let _lock = FolderLock::acquire(dest)?;
     recover(&parent, &name, dest, &owns)?;
