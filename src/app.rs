@@ -98,21 +98,46 @@ pub fn plot(folders: &[PathBuf], out: Option<&Path>, style: &Style) -> Result<()
     Ok(())
 }
 
+/// Warnings of the assumptions register: review dates passed, and with `--register` uncertain
+/// inputs without a source.
+fn register_warnings(path: &Path, s: &Scenario, register: bool) {
+    use prevsim::scenario::meta;
+    let mut warnings = meta::review_warnings(s, meta::Date::today());
+    if register {
+        warnings.extend(meta::register_warnings(s));
+    }
+    for w in warnings {
+        eprintln!("warning: {}: {w}", path.display());
+    }
+}
+
+/// `prevsim report`: rewrites each folder's report, workbook and register.
+pub fn report(folders: &[PathBuf]) -> Result<()> {
+    for folder in folders {
+        let written = prevsim::deliver::rewrite(folder)?;
+        println!("{}: {}", folder.display(), written.join(", "));
+    }
+    Ok(())
+}
+
 fn print_written(what: &str, files: &[PathBuf]) {
     let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     println!("{what} -> {}", names.join(", "));
 }
 
-pub fn validate(files: &[PathBuf]) -> Result<()> {
+pub fn validate(files: &[PathBuf], register: bool) -> Result<()> {
     let mut bad = 0;
     for path in files {
         match Scenario::load(path) {
-            Ok(s) => println!(
-                "ok  {} ({}, {})",
-                path.display(),
-                plural(s.interventions.len(), "intervention"),
-                plural(s.years as usize, "year")
-            ),
+            Ok(s) => {
+                println!(
+                    "ok  {} ({}, {})",
+                    path.display(),
+                    plural(s.interventions.len(), "intervention"),
+                    plural(s.years as usize, "year")
+                );
+                register_warnings(path, &s, register);
+            }
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");

@@ -125,13 +125,41 @@ comparison beside the first folder.")]
         unit: MoneyUnit,
     },
     /// Check scenario files without running them
-    #[command(after_help = "Example:
-  prevsim validate scenarios/*.toml")]
+    #[command(after_help = "Examples:
+  prevsim validate scenarios/*.toml
+  prevsim validate --register my.toml      also list uncertain inputs without a source
+
+Warns about inputs whose `review_by` date has passed.")]
     Validate {
         /// Scenario files
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Also warn about uncertain inputs (distributions) without a `source`
+        #[arg(long)]
+        register: bool,
     },
+    /// Rewrite the report (report.html), workbook (results.xlsx) and assumptions register of
+    /// result folders from their files
+    #[command(after_help = "Examples:
+  prevsim report output/gm-family-ladder
+  prevsim sensitivity ... ; prevsim report output/gm-family-ladder   add the sensitivity results
+
+Nothing is re-run: the files are made from summary.json, yearly.csv, iterations.csv,
+manifest.json, scenario.toml, the charts' SVG files and, when present,
+sensitivity/sensitivity.json and voi/voi.json. Every run writes them too.")]
+    Report {
+        /// Result folders (OUT/<scenario name>)
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of scenario files (for editors: completion and explanations)
+    #[command(after_help = "Example:
+  prevsim schema > scenario.schema.json
+
+Then put `#:schema ./scenario.schema.json` as the first line of a scenario file (Even
+Better TOML in VS Code, or any taplo-based editor). The repository ships the same schema
+as schema/scenario.schema.json.")]
+    Schema,
 }
 
 /// Output formats of `check`.

@@ -46,7 +46,12 @@ fn main() -> ExitCode {
                 unit,
             },
         ),
-        Command::Validate { files } => app::validate(&files),
+        Command::Validate { files, register } => app::validate(&files, register),
+        Command::Report { folders } => app::report(&folders),
+        Command::Schema => {
+            print!("{}", prevsim::scenario::schema::scenario_schema());
+            Ok(())
+        }
         Command::Verify { folders } => app::verify(&folders),
         // `check` has its own exit codes: 0 no claim refuted, 1 refuted, 2 an error.
         Command::Check {

@@ -60,6 +60,12 @@ pub enum PipelineError {
         #[source]
         source: crate::charts::ChartError,
     },
+    #[error("cannot make the report and workbook of {scenario}: {source}")]
+    Deliver {
+        scenario: String,
+        #[source]
+        source: crate::deliver::DeliverError,
+    },
     #[error("cannot write results to {path}: {source}")]
     Write {
         path: PathBuf,
@@ -265,6 +271,14 @@ pub fn run_one(
     let charts = charts::scenario_charts(&data, &charts::Style::default()).map_err(failed)?;
     produced.files.extend(charts);
     let folder = out.join(&produced.scenario.name);
+    // report.html, results.xlsx and assumptions.csv, from the same bytes (see `deliver`).
+    let deliverables = crate::deliver::deliverables(&produced.files, &folder).map_err(|source| {
+        PipelineError::Deliver {
+            scenario: produced.scenario.name.clone(),
+            source,
+        }
+    })?;
+    produced.files.extend(deliverables);
     writer::write_replacing(&folder, &produced.files, &is_result_file).map_err(|source| {
         PipelineError::Write {
             path: folder.clone(),

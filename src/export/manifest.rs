@@ -28,6 +28,7 @@ pub fn result_files() -> Vec<String> {
     names.push(SCENARIO_COPY.to_string());
     names.push(MANIFEST.to_string());
     names.extend(chart_files());
+    names.extend(crate::deliver::FILES.iter().map(|n| (*n).to_string()));
     names
 }
 

@@ -23,6 +23,15 @@ pub struct Parameter {
     /// Where the figure comes from: a document, or `assumption: why`.
     pub source: Option<String>,
     pub value: ParamValue,
+    /// The assumptions register's entries beside `source` (owner, evidence, sign-off...).
+    pub meta: crate::scenario::ParamMeta,
+}
+
+impl Parameter {
+    /// True when the parameter is a known value, not a distribution.
+    pub fn is_fixed(&self) -> bool {
+        self.value.is_fixed()
+    }
 }
 
 /// A scalar or a transition row.
@@ -113,6 +122,7 @@ impl ParamSet {
             name,
             source,
             value: ParamValue::Scalar(dist),
+            meta: crate::scenario::ParamMeta::default(),
         }))
     }
 
@@ -122,7 +132,15 @@ impl ParamSet {
             name,
             source,
             value: ParamValue::Row(row),
+            meta: crate::scenario::ParamMeta::default(),
         }))
+    }
+
+    /// Sets the register entries of the parameter registered last.
+    pub fn set_last_meta(&mut self, meta: crate::scenario::ParamMeta) {
+        if let Some(p) = self.params.last_mut() {
+            p.meta = meta;
+        }
     }
 
     /// The distribution of a scalar parameter.

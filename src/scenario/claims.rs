@@ -20,21 +20,47 @@ use crate::params::{ParamSet, ScalarId};
 use crate::vocab::{Metric, Unit};
 
 /// One `[[claims]]` table as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawClaim {
+    /// The claim as the document words it.
+    #[schemars(with = "String")]
     pub text: Spanned<String>,
+    /// The document and the place in it.
+    #[schemars(with = "String")]
     pub source: Spanned<String>,
+    /// A metric of summary.json (such as gross_saving_year0), with `intervention`.
+    #[schemars(with = "Option<String>")]
     pub metric: Option<Spanned<String>>,
+    /// The intervention whose metric the claim is about.
+    #[schemars(with = "Option<String>")]
     pub intervention: Option<Spanned<String>>,
+    /// Or an input by its dotted name (care.cost), or unit_cost.<state>.
+    #[schemars(with = "Option<String>")]
     pub parameter: Option<Spanned<String>>,
+    /// Divides `parameter` by this second input (unit_cost.chaotic per unit_cost.coping).
+    #[schemars(with = "Option<String>")]
     pub per: Option<Spanned<String>>,
+    /// The test: the figure is at least this.
+    #[schemars(with = "Option<f64>")]
     pub at_least: Option<Spanned<f64>>,
+    /// The test: the figure is at most this.
+    #[schemars(with = "Option<f64>")]
     pub at_most: Option<Spanned<f64>>,
+    /// The test: the figure is within `tolerance` of this.
+    #[schemars(with = "Option<f64>")]
     pub near: Option<Spanned<f64>>,
+    /// How far from `near` still passes (ends included).
+    #[schemars(with = "Option<f64>")]
     pub tolerance: Option<Spanned<f64>>,
+    /// Share of iterations in which the test must pass, 0 to 1 (or give `on_mean = true`).
+    #[schemars(with = "Option<f64>")]
     pub probability: Option<Spanned<f64>>,
+    /// The test applies to the mean instead.
+    #[schemars(with = "Option<bool>")]
     pub on_mean: Option<Spanned<bool>>,
+    /// Another intervention whose same metric is shown beside the claim.
+    #[schemars(with = "Option<String>")]
     pub compare: Option<Spanned<String>>,
 }
 

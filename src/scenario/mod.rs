@@ -7,10 +7,13 @@
 mod claims;
 mod error;
 pub mod limits;
+pub mod meta;
+pub mod schema;
 mod raw;
 mod validate;
 
 pub use claims::{Claim, Input, Quantity, Requirement, Test, is_money_parameter};
+pub use meta::ParamMeta;
 pub use error::{Problem, ScenarioError, line_column};
 
 use std::path::{Path, PathBuf};

@@ -200,10 +200,22 @@ impl Validator<'_> {
         }
     }
 
+    /// Reads the register entries (owner, evidence...) of the parameter registered last.
+    fn meta(&mut self, field: &str, raw: &RawParam) {
+        match super::meta::parse(raw.get_ref()) {
+            Ok(meta) => self.params.set_last_meta(meta),
+            Err(message) => self.problem(raw.span(), field, message),
+        }
+    }
+
     /// Registers a scalar parameter; on a problem, records it and registers a placeholder.
     fn scalar(&mut self, field: &str, raw: &RawParam, domain: Domain) -> ScalarId {
         match parse_scalar(raw.get_ref(), domain) {
-            Ok((dist, source)) => self.params.add_scalar(field.to_string(), source, dist),
+            Ok((dist, source)) => {
+                let id = self.params.add_scalar(field.to_string(), source, dist);
+                self.meta(field, raw);
+                id
+            }
             Err(message) => {
                 self.problem(raw.span(), field, message);
                 self.params
@@ -240,7 +252,11 @@ impl Validator<'_> {
 
     fn row(&mut self, field: &str, raw: &RawParam) -> RowId {
         match parse_row(raw.get_ref()) {
-            Ok((row, source)) => self.params.add_row(field.to_string(), source, row),
+            Ok((row, source)) => {
+                let id = self.params.add_row(field.to_string(), source, row);
+                self.meta(field, raw);
+                id
+            }
             Err(message) => {
                 self.problem(raw.span(), field, message);
                 let placeholder = RowDist::fixed(&[0.0, 0.0, 0.0, 1.0]).expect("a valid row");
@@ -848,6 +864,13 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// Refuses keys of a table that are not in `allowed`, suggesting the nearest.
+/// Allowed keys plus the assumptions register's (see [`super::meta`]).
+fn with_meta(keys: &[&'static str]) -> Vec<&'static str> {
+    let mut k = keys.to_vec();
+    k.extend_from_slice(&super::meta::META_KEYS);
+    k
+}
+
 fn check_keys(table: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), String> {
     for key in table.keys() {
         if !allowed.contains(&key.as_str()) {
@@ -913,7 +936,7 @@ fn scalar_spec(t: &Map<String, Value>) -> Result<Spec, String> {
         None => {
             check_keys(
                 t,
-                &["value", "source"],
+                &with_meta(&["value", "source"]),
                 "a fixed value (add `distribution` to make it uncertain)",
             )?;
             return Ok(Spec::Fixed(number(
@@ -934,6 +957,7 @@ fn scalar_spec(t: &Map<String, Value>) -> Result<Spec, String> {
     let keys = |extra: &[&'static str]| {
         let mut k = vec!["distribution", "source"];
         k.extend_from_slice(extra);
+        k.extend_from_slice(&super::meta::META_KEYS);
         k
     };
     let n = |key: &str| number(t, key, &what);
@@ -1040,7 +1064,7 @@ fn parse_row(value: &Value) -> Result<(RowDist, Option<String>), String> {
         Value::Table(t) => {
             check_keys(
                 t,
-                &["value", "mean", "concentration", "counts", "source"],
+                &with_meta(&["value", "mean", "concentration", "counts", "source"]),
                 "a transition row (give `value`, `mean` with `concentration`, or `counts`)",
             )?;
             let source = source_of(t)?;

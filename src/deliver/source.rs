@@ -1,0 +1,245 @@
+//! The one place the deliverables read a result folder: `summary.json`, `yearly.csv`,
+//! `iterations.csv`, `manifest.json`, `scenario.toml`, the charts' SVG files, and, when other
+//! commands have written them, `sensitivity/sensitivity.json` and `voi/voi.json`.
+//!
+//! The report, the workbook and the register see only [`Source`]; when the result files change
+//! shape, this module alone changes. Fields it does not know are ignored.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::charts::ChartData;
+use crate::charts::data::{Band, DATA_FILES};
+use crate::export::manifest::{MANIFEST, Manifest, SCENARIO_COPY};
+use crate::scenario::Scenario;
+
+/// Why a result folder cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct SourceError {
+    pub file: String,
+    pub message: String,
+}
+
+fn bad(file: &str, message: impl std::fmt::Display) -> SourceError {
+    SourceError {
+        file: file.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// A metric's summary across iterations.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stat {
+    pub mean: f64,
+    pub se: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// `iterations.csv`, as text cells.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn parse(bytes: &[u8], file: &str) -> Result<Table, SourceError> {
+        let mut r = csv::Reader::from_reader(bytes);
+        let header = r
+            .headers()
+            .map_err(|e| bad(file, e))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let rows = r
+            .records()
+            .map(|rec| {
+                rec.map(|rec| rec.iter().map(str::to_string).collect())
+                    .map_err(|e| bad(file, e))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Table { header, rows })
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// A numeric column's values in rows where `filter` column equals `value`.
+    pub fn numbers_where(&self, name: &str, filter: &str, value: &str) -> Vec<f64> {
+        let (Some(c), Some(f)) = (self.column(name), self.column(filter)) else {
+            return Vec::new();
+        };
+        self.rows
+            .iter()
+            .filter(|r| r.get(f).is_some_and(|v| v == value))
+            .filter_map(|r| r.get(c)?.parse().ok())
+            .collect()
+    }
+}
+
+/// Everything the deliverables need from a result folder.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The parsed data the charts use (bands, yearly series, net savings).
+    pub data: ChartData,
+    /// `summary.json` as written.
+    pub summary: Value,
+    pub iterations: Table,
+    pub yearly: Table,
+    pub manifest: Manifest,
+    /// The scenario, validated again from the folder's copy.
+    pub scenario: Scenario,
+    /// The charts' SVG files by name, in name order.
+    pub svgs: Vec<(String, String)>,
+    pub sensitivity: Option<Value>,
+    pub voi: Option<Value>,
+}
+
+/// Files of a result folder that the deliverables read, besides the charts.
+pub const SENSITIVITY: &str = "sensitivity/sensitivity.json";
+pub const VOI: &str = "voi/voi.json";
+
+impl Source {
+    /// Reads a result folder from disk.
+    ///
+    /// # Errors
+    /// A data file is missing or not as `prevsim run` writes it.
+    pub fn load(folder: &Path) -> Result<Source, SourceError> {
+        let mut files = Vec::new();
+        let entries = std::fs::read_dir(folder).map_err(|e| bad(&folder.display().to_string(), e))?;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let wanted = DATA_FILES.contains(&name.as_str())
+                || name == MANIFEST
+                || name == SCENARIO_COPY
+                || (name.starts_with("chart-") && name.ends_with(".svg"));
+            if wanted && entry.path().is_file() {
+                let bytes = std::fs::read(entry.path()).map_err(|e| bad(&name, e))?;
+                files.push((name, bytes));
+            }
+        }
+        for extra in [SENSITIVITY, VOI] {
+            if let Ok(bytes) = std::fs::read(folder.join(extra)) {
+                files.push((extra.to_string(), bytes));
+            }
+        }
+        Source::from_files(&files)
+    }
+
+    /// Reads named files (as a run holds them in memory, or as read from a folder).
+    ///
+    /// # Errors
+    /// A data file is missing or malformed.
+    pub fn from_files(files: &[(String, Vec<u8>)]) -> Result<Source, SourceError> {
+        let get = |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, b)| b.as_slice())
+                .ok_or_else(|| bad(name, "missing"))
+        };
+        let data = ChartData::from_files(files).map_err(|e| bad("result files", e))?;
+        let summary: Value =
+            serde_json::from_slice(get("summary.json")?).map_err(|e| bad("summary.json", e))?;
+        let manifest: Manifest =
+            serde_json::from_slice(get(MANIFEST)?).map_err(|e| bad(MANIFEST, e))?;
+        let text = String::from_utf8_lossy(get(SCENARIO_COPY)?).into_owned();
+        let scenario = Scenario::parse(&text, Path::new(&manifest.scenario_file))
+            .map_err(|e| bad(SCENARIO_COPY, e))?;
+        let mut svgs: Vec<(String, String)> = files
+            .iter()
+            .filter(|(n, _)| n.starts_with("chart-") && n.ends_with(".svg"))
+            .map(|(n, b)| (n.clone(), String::from_utf8_lossy(b).into_owned()))
+            .collect();
+        svgs.sort();
+        let json = |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, b)| serde_json::from_slice(b).ok())
+        };
+        Ok(Source {
+            data,
+            summary,
+            iterations: Table::parse(get("iterations.csv")?, "iterations.csv")?,
+            yearly: Table::parse(get("yearly.csv")?, "yearly.csv")?,
+            manifest,
+            scenario,
+            svgs,
+            sensitivity: json(SENSITIVITY),
+            voi: json(VOI),
+        })
+    }
+
+    /// Intervention names in the scenario's order.
+    pub fn interventions(&self) -> Vec<String> {
+        self.data
+            .interventions
+            .iter()
+            .map(|i| i.name.clone())
+            .collect()
+    }
+
+    fn intervention(&self, name: &str) -> Option<&Value> {
+        self.summary.get("interventions")?.get(name)
+    }
+
+    /// A metric's summary for one intervention (`None` where undefined, such as a BCR without
+    /// programme cost).
+    pub fn metric(&self, intervention: &str, metric: &str) -> Option<Stat> {
+        let m = self.intervention(intervention)?.get("metrics")?.get(metric)?;
+        let f = |k: &str| m.get(k).and_then(Value::as_f64);
+        Some(Stat {
+            mean: f("mean")?,
+            se: f("se").unwrap_or(0.0),
+            p5: f("p5")?,
+            p50: f("p50")?,
+            p95: f("p95")?,
+        })
+    }
+
+    /// The metric names of `summary.json`, in the file's order.
+    pub fn metric_names(&self) -> Vec<String> {
+        crate::engine::METRIC_NAMES
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect()
+    }
+
+    /// Share of iterations with a positive net saving.
+    pub fn prob_net_saving_positive(&self, intervention: &str) -> Option<f64> {
+        self.intervention(intervention)?
+            .get("prob_net_saving_positive")?
+            .as_f64()
+    }
+
+    /// A yearly series' mean per year (empty when `yearly.csv` has no such row).
+    pub fn yearly_mean(&self, arm: &str, measure: &str) -> Vec<f64> {
+        self.data
+            .series(arm, measure)
+            .iter()
+            .map(|(_, b)| b.mean)
+            .collect()
+    }
+
+    /// A yearly series' band per year.
+    pub fn yearly_band(&self, arm: &str, measure: &str) -> Vec<Band> {
+        self.data
+            .series(arm, measure)
+            .iter()
+            .map(|(_, b)| *b)
+            .collect()
+    }
+
+    /// An uncertain input's draws (`iterations.csv` column), from the first intervention's
+    /// rows (every intervention's row of an iteration holds the same draws).
+    pub fn draws(&self, input: &str) -> Vec<f64> {
+        let first = self.interventions().into_iter().next().unwrap_or_default();
+        self.iterations.numbers_where(input, "intervention", &first)
+    }
+}

@@ -1,0 +1,829 @@
+//! `results.xlsx` (rust_xlsxwriter): the results for a finance team, and the base case with live
+//! formulas.
+//!
+//! Sheets: Summary, Yearly (years as columns), Agencies, Assumptions, Claims, Iterations, and
+//! "Fixed mode (live)": the fixed base case's yearly quantities as values (children in care,
+//! child-years at home by state, programme cost) with the unit costs, the discount rates and
+//! every derived figure (costs, savings, discount factors, present values, net saving, BCR,
+//! payback) as Excel formulas, so a reviewer can change a rate or a unit cost and see the answer
+//! move. Each formula's result is stored too, so the workbook shows numbers before Excel or
+//! LibreOffice recalculates. The document's creation time is the run's (from the manifest), so
+//! the same run gives the same bytes.
+
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet,
+    XlsxError,
+};
+
+use super::claims::ClaimRow;
+use super::register::{COLUMNS, Entry};
+use super::source::Source;
+use crate::engine::{self, RunOptions};
+use crate::model::{HomeCost, STATES};
+use crate::scenario::Discount;
+
+/// Excel's last row (1,048,576 rows, one for the header).
+const MAX_ROWS: usize = 1_048_575;
+
+/// Name of the live-formula sheet.
+pub const FIXED_SHEET: &str = "Fixed mode (live)";
+
+struct Formats {
+    bold: Format,
+    header: Format,
+    money: Format,
+    pct: Format,
+    ratio: Format,
+    number: Format,
+    factor: Format,
+    input: Format,
+    input_pct: Format,
+    title: Format,
+    note: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let header = Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0x00D9_E2EC))
+            .set_text_wrap()
+            .set_align(FormatAlign::Top);
+        let input = Format::new()
+            .set_num_format("£#,##0;-£#,##0")
+            .set_background_color(Color::RGB(0x00FF_F2CC));
+        Formats {
+            bold: Format::new().set_bold(),
+            header,
+            money: Format::new().set_num_format("£#,##0;-£#,##0"),
+            pct: Format::new().set_num_format("0.0%"),
+            ratio: Format::new().set_num_format("0.00"),
+            number: Format::new().set_num_format("#,##0.##"),
+            factor: Format::new().set_num_format("0.0000"),
+            input_pct: Format::new()
+                .set_num_format("0.00%")
+                .set_background_color(Color::RGB(0x00FF_F2CC)),
+            input,
+            title: Format::new().set_bold().set_font_size(14),
+            note: Format::new().set_italic().set_font_color(Color::RGB(0x0055_5555)),
+        }
+    }
+}
+
+/// Excel column letters of a 0-based index.
+fn col_name(mut c: u16) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// An A1 reference (0-based row and column), absolute when `fixed`.
+fn cell(row: u32, col: u16, fixed: bool) -> String {
+    if fixed {
+        format!("${}${}", col_name(col), row + 1)
+    } else {
+        format!("{}{}", col_name(col), row + 1)
+    }
+}
+
+fn num_or_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, f: &Format) -> Result<(), XlsxError> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => ws.write_number_with_format(row, col, x, f)?,
+        _ => ws.write_string(row, col, text)?,
+    };
+    Ok(())
+}
+
+fn headers(ws: &mut Worksheet, row: u32, names: &[&str], f: &Formats) -> Result<(), XlsxError> {
+    for (c, name) in names.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *name, &f.header)?;
+    }
+    ws.set_freeze_panes(row + 1, 0)?;
+    Ok(())
+}
+
+fn summary(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Summary")?;
+    let d = &s.data;
+    ws.write_string_with_format(0, 0, d.display_name(), &f.title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        format!("{}; {} years; discounting: {}", d.run_note(), d.years, d.discount),
+        &f.note,
+    )?;
+    let mut row = 2;
+    for line in super::words::headline(s) {
+        ws.write_string(row, 0, line)?;
+        row += 1;
+    }
+    row += 1;
+    let fixed = d.fixed;
+    let cols: &[&str] = if fixed {
+        &["Intervention", "Metric", "Value"]
+    } else {
+        &["Intervention", "Metric", "Mean", "MC standard error", "P5", "P50", "P95"]
+    };
+    headers(ws, row, cols, f)?;
+    row += 1;
+    for name in s.interventions() {
+        for metric in s.metric_names() {
+            let Some(st) = s.metric(&name, &metric) else {
+                continue;
+            };
+            let fmt = if metric == "bcr" || metric == "roi" {
+                &f.ratio
+            } else {
+                &f.money
+            };
+            ws.write_string(row, 0, &name)?;
+            ws.write_string(row, 1, &metric)?;
+            ws.write_number_with_format(row, 2, st.mean, fmt)?;
+            if !fixed {
+                ws.write_number_with_format(row, 3, st.se, fmt)?;
+                ws.write_number_with_format(row, 4, st.p5, fmt)?;
+                ws.write_number_with_format(row, 5, st.p50, fmt)?;
+                ws.write_number_with_format(row, 6, st.p95, fmt)?;
+            }
+            row += 1;
+        }
+        if let Some(p) = s.prob_net_saving_positive(&name) {
+            ws.write_string(row, 0, &name)?;
+            ws.write_string(row, 1, "chance of saving money: P(net saving > £0)")?;
+            ws.write_number_with_format(row, 2, p, &f.pct)?;
+            row += 1;
+        }
+        let payback = super::words::payback_median(s, &name);
+        if !payback.is_empty() {
+            ws.write_string(row, 0, &name)?;
+            ws.write_string(
+                row,
+                1,
+                if fixed { "payback" } else { "payback (median)" },
+            )?;
+            ws.write_string(row, 2, payback)?;
+            row += 1;
+        }
+    }
+    ws.set_column_width(0, 34)?;
+    ws.set_column_width(1, 40)?;
+    for c in 2..7 {
+        ws.set_column_width(c, 16)?;
+    }
+    Ok(())
+}
+
+fn yearly(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Yearly")?;
+    let years = s.data.years;
+    let factors = s.scenario.discount.factors(years);
+    let mut names = vec!["Arm".to_string(), "Row (means across iterations)".to_string()];
+    names.extend((1..=years).map(|y| format!("Year {y}")));
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    headers(ws, 0, &refs, f)?;
+    ws.set_freeze_panes(1, 2)?;
+    let mut row = 1;
+    let mut line = |ws: &mut Worksheet, arm: &str, what: &str, values: &[f64], fmt: &Format| {
+        ws.write_string(row, 0, arm)?;
+        ws.write_string(row, 1, what)?;
+        for (t, v) in values.iter().enumerate() {
+            ws.write_number_with_format(row, 2 + t as u16, *v, fmt)?;
+        }
+        row += 1;
+        Ok::<(), XlsxError>(())
+    };
+    let baseline = s.yearly_mean("baseline", "cost");
+    for name in s.interventions() {
+        let cost = s.yearly_mean(&name, "cost");
+        let gross = s.yearly_mean(&name, "gross_saving");
+        let programme = s.yearly_mean(&name, "programme_cost");
+        let net = s.yearly_mean(&name, "net_saving");
+        let discounted: Vec<f64> = net.iter().zip(&factors).map(|(n, d)| n * d).collect();
+        let cumulative: Vec<f64> = discounted
+            .iter()
+            .scan(0.0, |acc, x| {
+                *acc += x;
+                Some(*acc)
+            })
+            .collect();
+        line(ws, &name, "baseline cost (services)", &baseline, &f.money)?;
+        line(ws, &name, "intervention cost (services)", &cost, &f.money)?;
+        line(ws, &name, "gross saving", &gross, &f.money)?;
+        line(ws, &name, "programme cost", &programme, &f.money)?;
+        line(ws, &name, "net saving", &net, &f.money)?;
+        line(ws, &name, "discount factor", &factors, &f.factor)?;
+        line(ws, &name, "discounted net saving", &discounted, &f.money)?;
+        line(ws, &name, "cumulative discounted net saving", &cumulative, &f.money)?;
+        line(
+            ws,
+            &name,
+            "cumulative net saving (undiscounted)",
+            &s.yearly_mean(&name, "cumulative_net_saving"),
+            &f.money,
+        )?;
+        line(ws, &name, "children in care", &s.yearly_mean(&name, "children_in_care"), &f.number)?;
+    }
+    line(
+        ws,
+        "baseline",
+        "children in care",
+        &s.yearly_mean("baseline", "children_in_care"),
+        &f.number,
+    )?;
+    ws.set_column_width(0, 30)?;
+    ws.set_column_width(1, 34)?;
+    for t in 0..years {
+        ws.set_column_width(2 + t as u16, 14)?;
+    }
+    Ok(())
+}
+
+fn agencies(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Agencies")?;
+    let cols = [
+        "Intervention",
+        "Agency",
+        "Gross saving (PV, mean)",
+        "Programme cost paid (PV, mean)",
+        "Net saving (PV, mean)",
+        "Net saving P5",
+        "Net saving P95",
+        "Chance it saves money",
+    ];
+    headers(ws, 0, &cols, f)?;
+    let mut row = 1;
+    for i in &s.data.interventions {
+        for a in &i.agencies {
+            ws.write_string(row, 0, &i.name)?;
+            ws.write_string(row, 1, &a.name)?;
+            ws.write_number_with_format(row, 2, a.gross_saving.mean, &f.money)?;
+            ws.write_number_with_format(row, 3, a.programme_cost.mean, &f.money)?;
+            ws.write_number_with_format(row, 4, a.net_saving.mean, &f.money)?;
+            ws.write_number_with_format(row, 5, a.net_saving.p5, &f.money)?;
+            ws.write_number_with_format(row, 6, a.net_saving.p95, &f.money)?;
+            ws.write_number_with_format(row, 7, a.prob_saves, &f.pct)?;
+            row += 1;
+        }
+    }
+    if row == 1 {
+        ws.write_string_with_format(
+            1,
+            0,
+            "The scenario names no agencies ([agencies]): there is a single budget.",
+            &f.note,
+        )?;
+    }
+    ws.set_column_width(0, 34)?;
+    ws.set_column_width(1, 24)?;
+    for c in 2..8 {
+        ws.set_column_width(c, 18)?;
+    }
+    Ok(())
+}
+
+fn assumptions(ws: &mut Worksheet, register: &[Entry], f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Assumptions")?;
+    headers(ws, 0, &COLUMNS, f)?;
+    for (r, e) in register.iter().enumerate() {
+        let row = r as u32 + 1;
+        for (c, text) in e.cells().iter().enumerate() {
+            let c = c as u16;
+            if matches!(COLUMNS[c as usize], "p5" | "p95" | "tornado_swing" | "switching_value" | "evppi") {
+                num_or_text(ws, row, c, text, &f.number)?;
+            } else {
+                ws.write_string(row, c, text)?;
+            }
+        }
+    }
+    let widths = [44, 40, 22, 12, 12, 20, 50, 16, 10, 20, 20, 14, 12, 10, 14, 14, 14, 30];
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    Ok(())
+}
+
+fn claims(ws: &mut Worksheet, rows: &[ClaimRow], f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Claims")?;
+    let cols = [
+        "Claim",
+        "Source",
+        "Figure",
+        "Document",
+        "Model mean",
+        "P5",
+        "P95",
+        "Share of iterations passing",
+        "Required",
+        "Verdict",
+    ];
+    headers(ws, 0, &cols, f)?;
+    for (r, c) in rows.iter().enumerate() {
+        let row = r as u32 + 1;
+        let fmt = if c.money { &f.money } else { &f.number };
+        ws.write_string(row, 0, &c.text)?;
+        ws.write_string(row, 1, &c.source)?;
+        ws.write_string(row, 2, &c.figure)?;
+        ws.write_string(row, 3, &c.document)?;
+        ws.write_number_with_format(row, 4, c.mean, fmt)?;
+        ws.write_number_with_format(row, 5, c.p5, fmt)?;
+        ws.write_number_with_format(row, 6, c.p95, fmt)?;
+        ws.write_number_with_format(row, 7, c.probability, &f.pct)?;
+        ws.write_string(row, 8, &c.required)?;
+        ws.write_string_with_format(row, 9, &c.verdict, &f.bold)?;
+    }
+    if rows.is_empty() {
+        ws.write_string_with_format(1, 0, "The scenario states no claims ([[claims]]).", &f.note)?;
+    }
+    let widths = [60, 40, 36, 14, 14, 14, 14, 14, 12, 18];
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    Ok(())
+}
+
+fn iterations(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Iterations")?;
+    let t = &s.iterations;
+    let names: Vec<&str> = t.header.iter().map(String::as_str).collect();
+    headers(ws, 0, &names, f)?;
+    let keep = t.rows.len().min(MAX_ROWS - 1);
+    for (r, cells) in t.rows.iter().take(keep).enumerate() {
+        let row = r as u32 + 1;
+        for (c, text) in cells.iter().enumerate() {
+            match text.parse::<f64>() {
+                Ok(x) if x.is_finite() => ws.write_number(row, c as u16, x)?,
+                _ => ws.write_string(row, c as u16, text)?,
+            };
+        }
+    }
+    if keep < t.rows.len() {
+        ws.write_string_with_format(
+            keep as u32 + 1,
+            0,
+            format!(
+                "{} more rows are in iterations.csv: Excel holds at most {MAX_ROWS} rows",
+                t.rows.len() - keep
+            ),
+            &f.note,
+        )?;
+    }
+    for c in 0..names.len() {
+        ws.set_column_width(c as u16, if c == 1 { 30 } else { 14 })?;
+    }
+    Ok(())
+}
+
+/// The base case's figures, as the sheet's formulas compute them (for cached results).
+struct Base {
+    care_cost: f64,
+    coping: f64,
+    barely_mult: f64,
+    chaotic_mult: f64,
+    thriving_mult: f64,
+}
+
+impl Base {
+    fn unit_costs(&self) -> [f64; 4] {
+        let barely = self.coping * self.barely_mult;
+        [
+            barely * self.chaotic_mult,
+            barely,
+            self.coping,
+            self.coping * self.thriving_mult,
+        ]
+    }
+}
+
+/// The yearly discount rates of a schedule: to year 30, to 75, to 125, after.
+fn rates(discount: &Discount) -> [f64; 4] {
+    [
+        discount.rate(1),
+        discount.rate(31),
+        discount.rate(76),
+        discount.rate(126),
+    ]
+}
+
+#[allow(clippy::too_many_lines)]
+fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(FIXED_SHEET)?;
+    let sc = &s.scenario;
+    let run = engine::run(
+        sc,
+        RunOptions {
+            iterations: 1,
+            seed: sc.seed,
+            fixed: true,
+        },
+        &|| {},
+    );
+    let Some(it) = run.iterations.first() else {
+        return Ok(());
+    };
+    let means = sc.params.means();
+    let uc = &sc.baseline.unit_costs;
+    let base = Base {
+        care_cost: means.get(sc.baseline.care_cost),
+        coping: means.get(uc.coping),
+        barely_mult: means.get(uc.barely_coping_multiplier),
+        chaotic_mult: means.get(uc.chaotic_multiplier),
+        thriving_mult: means.get(uc.thriving_multiplier),
+    };
+    let years = sc.years as usize;
+    ws.write_string_with_format(0, 0, "Fixed base case with live formulas", &f.title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "Every input at its mean, expected counts (prevsim run --fixed). Yellow cells are inputs: change one and every cost, saving, present value, BCR and payback below follows. Counts of children are the model's; costs are formulas.",
+        &f.note,
+    )?;
+    // Inputs: rows 3.. (0-based), values in column B.
+    let r = rates(&sc.discount);
+    let inputs: [(&str, f64, &Format); 9] = [
+        ("Discount rate, years 1-30", r[0], &f.input_pct),
+        ("Discount rate, years 31-75", r[1], &f.input_pct),
+        ("Discount rate, years 76-125", r[2], &f.input_pct),
+        ("Discount rate, years 126-200", r[3], &f.input_pct),
+        ("Care cost per child-year (£)", base.care_cost, &f.input),
+        ("Coping-family child, cost a year (£)", base.coping, &f.input),
+        ("Barely coping multiplier (x coping)", base.barely_mult, &f.input),
+        ("Chaotic multiplier (x barely coping)", base.chaotic_mult, &f.input),
+        ("Thriving multiplier (x coping)", base.thriving_mult, &f.input),
+    ];
+    ws.write_string_with_format(3, 0, "Inputs", &f.bold)?;
+    let first_input = 4u32;
+    for (k, (label, value, fmt)) in inputs.iter().enumerate() {
+        let row = first_input + k as u32;
+        ws.write_string(row, 0, *label)?;
+        let fmt = if k >= 6 {
+            &Format::new()
+                .set_num_format("0.00")
+                .set_background_color(Color::RGB(0x00FF_F2CC))
+        } else {
+            *fmt
+        };
+        ws.write_number_with_format(row, 1, *value, fmt)?;
+    }
+    let rate_cell = |k: u32| cell(first_input + k, 1, true);
+    let care_cell = cell(first_input + 4, 1, true);
+    let (coping, barely_m, chaotic_m, thriving_m) = (
+        cell(first_input + 5, 1, true),
+        cell(first_input + 6, 1, true),
+        cell(first_input + 7, 1, true),
+        cell(first_input + 8, 1, true),
+    );
+    // Unit costs per state, as formulas (the Peterborough ladder).
+    let uc_row = first_input + 10;
+    ws.write_string_with_format(uc_row, 0, "Unit costs a child-year (formulas)", &f.bold)?;
+    let ucv = base.unit_costs();
+    let uc_formulas = [
+        format!("={coping}*{barely_m}*{chaotic_m}"),
+        format!("={coping}*{barely_m}"),
+        format!("={coping}"),
+        format!("={coping}*{thriving_m}"),
+    ];
+    let mut uc_cells = Vec::new();
+    for st in 0..4 {
+        let row = uc_row + 1 + st as u32;
+        ws.write_string(row, 0, format!("{} (£)", STATES[st].replace('_', " ")))?;
+        ws.write_formula_with_format(
+            row,
+            1,
+            Formula::new(&uc_formulas[st]).set_result(ucv[st].to_string()),
+            &f.money,
+        )?;
+        uc_cells.push(cell(row, 1, true));
+    }
+    // Year header.
+    let mut row = uc_row + 6;
+    let first_col: u16 = 2;
+    let last_col = first_col + years as u16 - 1;
+    ws.write_string_with_format(row, 0, "Year", &f.header)?;
+    ws.write_string_with_format(row, 1, "Total / result", &f.header)?;
+    for t in 0..years {
+        ws.write_number_with_format(row, first_col + t as u16, (t + 1) as f64, &f.header)?;
+    }
+    let year_row = row;
+    ws.set_freeze_panes(year_row + 1, 2)?;
+    row += 1;
+    // Discount rate and factor rows (shared by every intervention).
+    let factors = sc.discount.factors(sc.years);
+    let rate_row = row;
+    ws.write_string(rate_row, 0, "discount rate applied this year")?;
+    let df_row = row + 1;
+    ws.write_string(df_row, 0, "discount factor")?;
+    for t in 0..years {
+        let c = first_col + t as u16;
+        let y = cell(year_row, c, false);
+        let rate_f = format!(
+            "=IF({y}<=1,0,IF({y}<=31,{},IF({y}<=76,{},IF({y}<=126,{},{}))))",
+            rate_cell(0),
+            rate_cell(1),
+            rate_cell(2),
+            rate_cell(3)
+        );
+        let rate_v = if t == 0 { 0.0 } else { sc.discount.rate(t as u32) };
+        ws.write_formula_with_format(
+            rate_row,
+            c,
+            Formula::new(rate_f).set_result(rate_v.to_string()),
+            &f.pct,
+        )?;
+        let df_f = if t == 0 {
+            format!("=1/(1+{})", cell(rate_row, c, false))
+        } else {
+            format!("={}/(1+{})", cell(df_row, c - 1, false), cell(rate_row, c, false))
+        };
+        ws.write_formula_with_format(
+            df_row,
+            c,
+            Formula::new(df_f).set_result(factors[t].to_string()),
+            &f.factor,
+        )?;
+    }
+    row = df_row + 2;
+    let df_range = |_: ()| {
+        format!(
+            "{}:{}",
+            cell(df_row, first_col, true),
+            cell(df_row, last_col, true)
+        )
+    };
+    let df_range = df_range(());
+    // The baseline's counts are the same for every intervention: write them once.
+    let base_years = &it.baseline;
+    let count_rows = |ws: &mut Worksheet,
+                          row: &mut u32,
+                          label: &str,
+                          years: &[engine::YearRecord]|
+     -> Result<(u32, [u32; 4]), XlsxError> {
+        let care_row = *row;
+        ws.write_string(care_row, 0, format!("{label}: children in care"))?;
+        for (t, y) in years.iter().enumerate() {
+            ws.write_number_with_format(care_row, first_col + t as u16, y.children_in_care, &f.number)?;
+        }
+        let mut home_rows = [0u32; 4];
+        for st in 0..4 {
+            let r = care_row + 1 + st as u32;
+            home_rows[st] = r;
+            ws.write_string(
+                r,
+                0,
+                format!("{label}: children at home, {} families", STATES[st].replace('_', " ")),
+            )?;
+            for (t, y) in years.iter().enumerate() {
+                let children = if ucv[st] == 0.0 {
+                    0.0
+                } else {
+                    y.cost_at_home[st] / ucv[st]
+                };
+                ws.write_number_with_format(r, first_col + t as u16, children, &f.number)?;
+            }
+        }
+        *row = care_row + 5;
+        Ok((care_row, home_rows))
+    };
+    let cost_formula = |t: usize, care_row: u32, home_rows: &[u32; 4], kept: Option<u32>| {
+        let c = first_col + t as u16;
+        let mut f = format!("={}*{care_cell}", cell(care_row, c, false));
+        for st in 0..4 {
+            f.push_str(&format!("+{}*{}", cell(home_rows[st], c, false), uc_cells[st]));
+        }
+        if let Some(k) = kept {
+            f.push_str(&format!("+{}", cell(k, c, false)));
+        }
+        f
+    };
+    ws.write_string_with_format(row, 0, "Baseline", &f.bold)?;
+    row += 1;
+    let (b_care, b_home) = count_rows(ws, &mut row, "baseline", base_years)?;
+    let b_cost_row = row;
+    ws.write_string(b_cost_row, 0, "baseline: cost of services")?;
+    for (t, y) in base_years.iter().enumerate() {
+        ws.write_formula_with_format(
+            b_cost_row,
+            first_col + t as u16,
+            Formula::new(cost_formula(t, b_care, &b_home, None)).set_result(y.cost().to_string()),
+            &f.money,
+        )?;
+    }
+    row += 2;
+    for (k, lever) in sc.interventions.iter().enumerate() {
+        let Some(arm) = it.interventions.get(k) else {
+            continue;
+        };
+        ws.write_string_with_format(row, 0, &lever.name, &f.bold)?;
+        row += 1;
+        let label = "intervention";
+        let (i_care, i_home) = count_rows(ws, &mut row, label, &arm.years)?;
+        // Children kept out of care: their cost at home, a formula when it is a state's cost.
+        let kept_row = row;
+        let home_state = match lever.keep_out_of_care.as_ref().map(|k| &k.home_cost) {
+            Some(HomeCost::State(st)) => Some(*st),
+            _ => None,
+        };
+        ws.write_string(kept_row, 0, format!("{label}: cost at home of children kept out of care"))?;
+        for (t, y) in arm.years.iter().enumerate() {
+            let c = first_col + t as u16;
+            match home_state {
+                Some(st) if ucv[st] != 0.0 => {
+                    let children = y.cost_kept_out / ucv[st];
+                    ws.write_formula_with_format(
+                        kept_row,
+                        c,
+                        Formula::new(format!("={children}*{}", uc_cells[st]))
+                            .set_result(y.cost_kept_out.to_string()),
+                        &f.money,
+                    )?;
+                }
+                _ => {
+                    ws.write_number_with_format(kept_row, c, y.cost_kept_out, &f.money)?;
+                }
+            }
+        }
+        let cost_row = kept_row + 1;
+        let gross_row = cost_row + 1;
+        let prog_row = gross_row + 1;
+        let net_row = prog_row + 1;
+        let disc_row = net_row + 1;
+        let cum_row = disc_row + 1;
+        let paid_row = cum_row + 1;
+        ws.write_string(cost_row, 0, format!("{label}: cost of services"))?;
+        ws.write_string(gross_row, 0, "gross saving (baseline minus intervention)")?;
+        ws.write_string(prog_row, 0, "programme cost (optimism bias included)")?;
+        ws.write_string(net_row, 0, "net saving")?;
+        ws.write_string(disc_row, 0, "discounted net saving")?;
+        ws.write_string(cum_row, 0, "cumulative net saving (undiscounted)")?;
+        ws.write_string(paid_row, 0, "paid back by the end of year")?;
+        let mut cumulative = 0.0;
+        let mut payback: Option<usize> = None;
+        let mut gross_pv = 0.0;
+        let mut prog_pv = 0.0;
+        for t in 0..years {
+            let c = first_col + t as u16;
+            let y = &arm.years[t];
+            let b = &base_years[t];
+            let gross = y.saving_against(b);
+            let prog = arm.programme_cost.get(t).copied().unwrap_or(0.0);
+            let net = gross - prog;
+            cumulative += net;
+            if payback.is_none() && cumulative > 0.0 {
+                payback = Some(t);
+            }
+            gross_pv += gross * factors[t];
+            prog_pv += prog * factors[t];
+            let at = |r: u32| cell(r, c, false);
+            ws.write_formula_with_format(
+                cost_row,
+                c,
+                Formula::new(cost_formula(t, i_care, &i_home, Some(kept_row)))
+                    .set_result(y.cost().to_string()),
+                &f.money,
+            )?;
+            ws.write_formula_with_format(
+                gross_row,
+                c,
+                Formula::new(format!("={}-{}", at(b_cost_row), at(cost_row)))
+                    .set_result(gross.to_string()),
+                &f.money,
+            )?;
+            ws.write_number_with_format(prog_row, c, prog, &f.money)?;
+            ws.write_formula_with_format(
+                net_row,
+                c,
+                Formula::new(format!("={}-{}", at(gross_row), at(prog_row)))
+                    .set_result(net.to_string()),
+                &f.money,
+            )?;
+            ws.write_formula_with_format(
+                disc_row,
+                c,
+                Formula::new(format!("={}*{}", at(net_row), at(df_row)))
+                    .set_result((net * factors[t]).to_string()),
+                &f.money,
+            )?;
+            let cum_f = if t == 0 {
+                format!("={}", at(net_row))
+            } else {
+                format!("={}+{}", cell(cum_row, c - 1, false), at(net_row))
+            };
+            ws.write_formula_with_format(
+                cum_row,
+                c,
+                Formula::new(cum_f).set_result(cumulative.to_string()),
+                &f.money,
+            )?;
+            let paid = if cumulative > 0.0 {
+                (t + 1).to_string()
+            } else {
+                String::new()
+            };
+            ws.write_formula(
+                paid_row,
+                c,
+                Formula::new(format!("=IF({}>0,{},\"\")", at(cum_row), at(year_row)))
+                    .set_result(paid),
+            )?;
+        }
+        // Results in column B.
+        let range = |r: u32| format!("{}:{}", cell(r, first_col, false), cell(r, last_col, false));
+        let results_row = paid_row + 1;
+        let net_pv = gross_pv - prog_pv;
+        let labels = [
+            "gross saving, present value",
+            "programme cost, present value",
+            "net saving, present value",
+            "benefit-cost ratio (gross saving PV / programme cost PV)",
+            "payback year (first year the cumulative net saving is above £0)",
+        ];
+        for (k, l) in labels.iter().enumerate() {
+            ws.write_string_with_format(results_row + k as u32, 0, *l, &f.bold)?;
+        }
+        ws.write_formula_with_format(
+            results_row,
+            1,
+            Formula::new(format!("=SUMPRODUCT({},{df_range})", range(gross_row)))
+                .set_result(gross_pv.to_string()),
+            &f.money,
+        )?;
+        ws.write_formula_with_format(
+            results_row + 1,
+            1,
+            Formula::new(format!("=SUMPRODUCT({},{df_range})", range(prog_row)))
+                .set_result(prog_pv.to_string()),
+            &f.money,
+        )?;
+        ws.write_formula_with_format(
+            results_row + 2,
+            1,
+            Formula::new(format!("={}-{}", cell(results_row, 1, false), cell(results_row + 1, 1, false)))
+                .set_result(net_pv.to_string()),
+            &f.money,
+        )?;
+        let bcr = if prog_pv > 0.0 {
+            (gross_pv / prog_pv).to_string()
+        } else {
+            "n/a".to_string()
+        };
+        ws.write_formula_with_format(
+            results_row + 3,
+            1,
+            Formula::new(format!(
+                "=IF({p}>0,{g}/{p},\"n/a\")",
+                g = cell(results_row, 1, false),
+                p = cell(results_row + 1, 1, false)
+            ))
+            .set_result(bcr),
+            &f.ratio,
+        )?;
+        ws.write_formula(
+            results_row + 4,
+            1,
+            Formula::new(format!(
+                "=IF(COUNT({r})=0,\"never\",MIN({r}))",
+                r = range(paid_row)
+            ))
+            .set_result(payback.map_or_else(|| "never".to_string(), |t| (t + 1).to_string())),
+        )?;
+        row = results_row + 6;
+    }
+    ws.set_column_width(0, 58)?;
+    ws.set_column_width(1, 18)?;
+    for t in 0..years {
+        ws.set_column_width(first_col + t as u16, 14)?;
+    }
+    Ok(())
+}
+
+/// The workbook's bytes.
+///
+/// # Errors
+/// rust_xlsxwriter refuses something (a bug: every value written is checked here).
+pub fn workbook(s: &Source, register: &[Entry], claim_rows: &[ClaimRow]) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    let created = &s.manifest.created_utc;
+    let when = ExcelDateTime::parse_from_str(created.trim_end_matches('Z'))
+        .or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1))?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(s.data.display_name())
+            .set_author(format!("prevsim {}", s.manifest.prevsim_version))
+            .set_creation_datetime(&when),
+    );
+    summary(wb.add_worksheet(), s, &f)?;
+    yearly(wb.add_worksheet(), s, &f)?;
+    agencies(wb.add_worksheet(), s, &f)?;
+    assumptions(wb.add_worksheet(), register, &f)?;
+    claims(wb.add_worksheet(), claim_rows, &f)?;
+    iterations(wb.add_worksheet(), s, &f)?;
+    fixed_sheet(wb.add_worksheet(), s, &f)?;
+    wb.save_to_buffer()
+}
