@@ -250,9 +250,16 @@ fn plural(n: usize, word: &str) -> String {
 fn invocation() -> Invocation {
     Invocation {
         command_line: std::env::args().collect(),
-        unix_time: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
+        // SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes the recorded time, so
+        // two runs can give byte-identical folders, manifest, report and workbook included.
+        unix_time: std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs())
+            }),
     }
 }
 

@@ -272,12 +272,13 @@ pub fn run_one(
     produced.files.extend(charts);
     let folder = out.join(&produced.scenario.name);
     // report.html, results.xlsx and assumptions.csv, from the same bytes (see `deliver`).
-    let deliverables = crate::deliver::deliverables(&produced.files, &folder).map_err(|source| {
-        PipelineError::Deliver {
-            scenario: produced.scenario.name.clone(),
-            source,
-        }
-    })?;
+    let deliverables =
+        crate::deliver::deliverables(&produced.files, &folder).map_err(|source| {
+            PipelineError::Deliver {
+                scenario: produced.scenario.name.clone(),
+                source,
+            }
+        })?;
     produced.files.extend(deliverables);
     writer::write_replacing(&folder, &produced.files, &is_result_file).map_err(|source| {
         PipelineError::Write {

@@ -22,8 +22,44 @@ fn rows(scenarios: &[ChartData]) -> Vec<(&ChartData, usize)> {
         .collect()
 }
 
-pub fn height(scenarios: &[ChartData]) -> u32 {
-    frame::HEADER + frame::FOOTER + frame::X_LABELS + 40 + rows(scenarios).len() as u32 * ROW
+pub fn height(scenarios: &[ChartData], style: &Style) -> u32 {
+    frame::HEADER
+        + heading(scenarios, style).extra_height()
+        + frame::FOOTER
+        + frame::X_LABELS
+        + 40
+        + rows(scenarios).len() as u32 * ROW
+}
+
+fn heading(scenarios: &[ChartData], style: &Style) -> Heading {
+    Heading {
+        title: style
+            .title
+            .clone()
+            .unwrap_or_else(|| "Net saving of each scenario".to_string()),
+        subtitle:
+            "Net saving (present value): line P5-P95, box P25-P75, black tick median, dot mean"
+                .to_string(),
+        extra: style.subtitle.clone(),
+        note: {
+            let mut horizons: Vec<u32> = scenarios.iter().map(|d| d.years).collect();
+            horizons.sort_unstable();
+            horizons.dedup();
+            let horizons_note = if horizons.len() > 1 {
+                let list: Vec<String> = horizons.iter().map(u32::to_string).collect();
+                format!(
+                    " The scenarios cover different horizons ({} years): a longer one adds up more years of saving.",
+                    list.join(", ")
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "Each row: scenario, intervention, horizon and run.{horizons_note} Drawn by prevsim {}.",
+                env!("CARGO_PKG_VERSION")
+            )
+        },
+    }
 }
 
 pub fn draw<DB: DrawingBackend>(
@@ -34,20 +70,7 @@ pub fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let heading = Heading {
-        title: style
-            .title
-            .clone()
-            .unwrap_or_else(|| "Net saving of each scenario".to_string()),
-        subtitle: style.subtitle.clone().unwrap_or_else(|| {
-            "Net saving (present value): line P5-P95, box P25-P75, black tick median, dot mean"
-                .to_string()
-        }),
-        note: format!(
-            "Each row: scenario, intervention, and the iterations and seed of its run. Drawn by prevsim {}.",
-            env!("CARGO_PKG_VERSION")
-        ),
-    };
+    let heading = heading(scenarios, style);
     let body = page(root, &heading)?;
     let rows = rows(scenarios);
     let n = rows.len().max(1) as f64;
@@ -82,7 +105,14 @@ where
         let (bx, by) = plot.get_base_pixel();
         text(
             &plot,
-            &format!("{}: {} ({})", d.scenario, iv.name, d.run_note()),
+            &format!(
+                "{}: {} ({} year{}, {})",
+                d.display_name(),
+                iv.name,
+                d.years,
+                if d.years == 1 { "" } else { "s" },
+                d.run_note()
+            ),
             (px - bx + 12, py - by),
             font(TICK_SIZE),
             INK,

@@ -55,7 +55,7 @@ where
             )
         } else {
             format!(
-                "{}: P(net saving > £0) = {}",
+                "{}: chance of saving money {} (P(net saving > £0))",
                 iv.name,
                 percent(iv.prob_net_saving_positive)
             )

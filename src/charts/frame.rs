@@ -23,7 +23,59 @@ pub const FOOTER: u32 = 70;
 pub struct Heading {
     pub title: String,
     pub subtitle: String,
+    /// An extra line under the title (`--subtitle`), above the chart's own explanation.
+    pub extra: Option<String>,
     pub note: String,
+}
+
+/// Pixels a title line and a subtitle line take.
+const TITLE_LINE: u32 = 58;
+const SUBTITLE_LINE: u32 = 44;
+/// Width of the heading's text, in pixels (the page less its margins).
+const HEADING_WIDTH: f64 = (style::WIDTH - 80) as f64;
+
+/// Words wrapped into lines of at most `width` pixels, estimating each character at `em`
+/// of the font size (DejaVu Sans averages about 0.55 em; bold a little more).
+fn wrap(text: &str, size: f64, em: f64, width: f64) -> Vec<String> {
+    let per_line = ((width / (size * em)).floor() as usize).max(10);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+impl Heading {
+    fn title_lines(&self) -> Vec<String> {
+        wrap(&self.title, TITLE_SIZE, 0.62, HEADING_WIDTH)
+    }
+
+    fn subtitle_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(extra) = &self.extra {
+            lines.extend(wrap(extra, SUBTITLE_SIZE, 0.58, HEADING_WIDTH));
+        }
+        lines.extend(wrap(&self.subtitle, SUBTITLE_SIZE, 0.58, HEADING_WIDTH));
+        lines
+    }
+
+    /// Pixels the heading needs beyond [`HEADER`] (one title line and one subtitle line):
+    /// long titles wrap instead of shrinking, and `--subtitle` adds a line.
+    pub fn extra_height(&self) -> u32 {
+        let t = self.title_lines().len() as u32;
+        let s = self.subtitle_lines().len() as u32;
+        t.saturating_sub(1) * TITLE_LINE + s.saturating_sub(1) * SUBTITLE_LINE
+    }
 }
 
 impl Heading {
@@ -35,7 +87,8 @@ impl Heading {
                 .title
                 .clone()
                 .unwrap_or_else(|| data.display_name().to_string()),
-            subtitle: style.subtitle.clone().unwrap_or_else(|| shows.to_string()),
+            subtitle: shows.to_string(),
+            extra: style.subtitle.clone(),
             note: format!(
                 "Scenario {}: {}. Discounting: {}. Drawn by prevsim {}.",
                 data.scenario,
@@ -88,24 +141,29 @@ where
     let (w, h) = root.dim_in_pixel();
     let left = Pos::new(HPos::Left, VPos::Top);
     let room = w.saturating_sub(80);
-    text(
-        root,
-        &heading.title,
-        (40, 28),
-        bold(TITLE_SIZE),
-        INK,
-        left,
-        room,
-    )?;
-    text(
-        root,
-        &heading.subtitle,
-        (40, 90),
-        font(SUBTITLE_SIZE),
-        MUTED,
-        left,
-        room,
-    )?;
+    let mut y = 28;
+    for line in heading.title_lines() {
+        text(root, &line, (40, y), bold(TITLE_SIZE), INK, left, room)?;
+        y += TITLE_LINE as i32;
+    }
+    y += 4;
+    let extra_lines = heading
+        .extra
+        .as_ref()
+        .map_or(0, |e| wrap(e, SUBTITLE_SIZE, 0.58, HEADING_WIDTH).len());
+    for (i, line) in heading.subtitle_lines().into_iter().enumerate() {
+        let colour = if i < extra_lines { INK } else { MUTED };
+        text(
+            root,
+            &line,
+            (40, y),
+            font(SUBTITLE_SIZE),
+            colour,
+            left,
+            room,
+        )?;
+        y += SUBTITLE_LINE as i32;
+    }
     text(
         root,
         &heading.note,
@@ -115,7 +173,7 @@ where
         left,
         room,
     )?;
-    Ok(root.margin(HEADER, FOOTER, 20, 40))
+    Ok(root.margin(HEADER + heading.extra_height(), FOOTER, 20, 40))
 }
 
 /// The common look of axes: tick labels and axis names in the chart font, light grid.

@@ -1,8 +1,9 @@
-//! The family ladder: families in each state (chaotic, barely coping, coping, thriving) at the
-//! start of each year, stacked (means across iterations), for the baseline and each
-//! intervention on the same scale. Captions give the chaotic families in the last year, and under
-//! each intervention a panel shows its change against the baseline per state (grouped bars),
-//! which is usually too small to see against the whole population.
+//! The family ladder: for each intervention, its change against the baseline in the families in
+//! each state (chaotic, barely coping, coping, thriving) at the start of each year (grouped
+//! bars, means across iterations). Captions give the chaotic families in the last year, against
+//! the baseline's. Stacks of the whole population are not drawn: a shift of a thousand families
+//! is invisible in a stack of 350,000, so every arm's stack looked the same. Not drawn for a
+//! one-year scenario.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -49,15 +50,18 @@ fn arms(data: &ChartData) -> Vec<(String, RGBColor)> {
 }
 
 pub fn height(data: &ChartData) -> Option<u32> {
-    let has = !stacks(data, crate::report::BASELINE).is_empty();
-    // The baseline, then each intervention and its change against the baseline.
-    let rows = 1 + 2 * data.interventions.len() as u32;
-    has.then(|| frame::HEADER + frame::FOOTER + rows * ROW + LEGEND)
+    // Over one year there is no change to follow: no chart.
+    let has = !stacks(data, crate::report::BASELINE).is_empty() && data.years > 1;
+    // One panel per intervention: its change against the baseline. Stacks of the whole
+    // population looked the same for every arm (a shift of a thousand families is invisible in a
+    // stack of 350,000), so they are not drawn.
+    let rows = data.interventions.len() as u32;
+    (has && rows > 0).then(|| frame::HEADER + frame::FOOTER + rows * ROW + LEGEND)
 }
 
 /// What the chart shows: its default subtitle.
 pub fn shows(_data: &ChartData) -> &'static str {
-    "Families on the ladder at the start of each year (mean across iterations)"
+    "How each intervention changes the families in each state, against the baseline (mean across iterations)"
 }
 
 /// Draws the panels into `body`, the page below the heading.
@@ -73,67 +77,20 @@ where
     let (panels_area, legend) = body.split_vertically(h.saturating_sub(LEGEND));
     let arms = arms(data);
     let all: Vec<_> = arms.iter().map(|(a, _)| stacks(data, a)).collect();
-    let top = all
-        .iter()
-        .flatten()
-        .map(|(_, v)| v.iter().sum::<f64>())
-        .fold(1.0, f64::max)
-        * 1.04;
     let chaotic_at_end = |s: &[(u32, [f64; 4])]| s.last().map(|(y, v)| (*y, v[0]));
     let baseline_end = chaotic_at_end(&all[0]);
-    let panels = panels_area.split_evenly((2 * arms.len() - 1, 1));
-    // Row of each arm's stacked panel: the baseline first, each intervention followed by its
-    // change against the baseline.
-    let row_of = |i: usize| if i == 0 { 0 } else { 2 * i - 1 };
-    for (i, ((arm, colour), stack)) in arms.iter().zip(&all).enumerate() {
-        let panel = &panels[row_of(i)];
-        if i > 0 {
-            change(&panels[row_of(i) + 1], data, arm, *colour, &all[0], stack)?;
-        }
-        let mut title = if arm == crate::report::BASELINE {
-            "Baseline".to_string()
-        } else {
-            arm.clone()
-        };
-        if let Some((year, chaotic)) = chaotic_at_end(stack) {
+    let panels = panels_area.split_evenly((arms.len() - 1, 1));
+    for (i, ((arm, colour), stack)) in arms.iter().zip(&all).enumerate().skip(1) {
+        let mut title = format!("{arm} minus the baseline");
+        if let (Some((year, chaotic)), Some((_, base))) = (chaotic_at_end(stack), baseline_end) {
             title.push_str(&format!(
-                ": {} chaotic families in year {}",
+                ": {} chaotic families in year {} (baseline {})",
                 thousands(chaotic),
-                shown_year(year)
+                shown_year(year),
+                thousands(base)
             ));
-            if let (false, Some((_, base))) = (arm == crate::report::BASELINE, baseline_end) {
-                title.push_str(&format!(" (baseline {})", thousands(base)));
-            }
         }
-        let area = caption(panel, &title, *colour)?;
-        let mut chart = ChartBuilder::on(&area)
-            .margin_right(30)
-            .x_label_area_size(frame::X_LABELS)
-            .y_label_area_size(frame::Y_LABELS)
-            .build_cartesian_2d(year_range(data.years), 0.0..top)?;
-        let count = |v: &f64| whole(*v);
-        let mut mesh = chart.configure_mesh();
-        style_mesh(&mut mesh);
-        mesh.x_desc(YEAR_AXIS)
-            .y_desc("Families")
-            .x_label_formatter(&year_label)
-            .y_label_formatter(&count)
-            .x_labels(data.years.min(11) as usize + 1)
-            .y_labels(5)
-            .draw()?;
-        let width = if data.years <= 1 { 0.3 } else { 0.7 };
-        for (year, v) in stack.iter() {
-            let x = shown_year(*year);
-            let mut bottom = 0.0;
-            for (s, families) in v.iter().enumerate() {
-                let top = bottom + families;
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(x - width / 2.0, bottom), (x + width / 2.0, top)],
-                    STATES[s].filled(),
-                )))?;
-                bottom = top;
-            }
-        }
+        change(&panels[i - 1], data, &title, *colour, &all[0], stack)?;
     }
     legend_strip(&legend)?;
     Ok(())
@@ -145,7 +102,7 @@ type Stack = [(u32, [f64; 4])];
 fn change<DB: DrawingBackend>(
     panel: &DrawingArea<DB, Shift>,
     data: &ChartData,
-    arm: &str,
+    title: &str,
     colour: RGBColor,
     baseline: &Stack,
     stack: &Stack,
@@ -169,8 +126,7 @@ where
     } else {
         pad(lo, hi)
     };
-    let title = format!("{arm} minus the baseline: families per state (means)");
-    let area = caption(panel, &title, colour)?;
+    let area = caption(panel, title, colour)?;
     let mut chart = ChartBuilder::on(&area)
         .margin_right(30)
         .x_label_area_size(frame::X_LABELS)
@@ -180,7 +136,7 @@ where
     let mut mesh = chart.configure_mesh();
     style_mesh(&mut mesh);
     mesh.x_desc(YEAR_AXIS)
-        .y_desc("Change in families")
+        .y_desc("Families more (+) or fewer (-) than the baseline")
         .x_label_formatter(&year_label)
         .y_label_formatter(&count)
         .x_labels(data.years.min(11) as usize + 1)

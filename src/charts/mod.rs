@@ -103,6 +103,22 @@ impl ChartKind {
         }
     }
 
+    /// What the chart shows: its subtitle.
+    fn shows(self, data: &ChartData) -> &'static str {
+        match self {
+            ChartKind::SavingsDistribution => distribution::shows(data),
+            ChartKind::ProbabilityCurve => probability::shows(data),
+            ChartKind::SavingsOverTime => over_time::shows(data),
+            ChartKind::CarePopulation => population::shows(data),
+            ChartKind::FamilyLadder => ladder::shows(data),
+            ChartKind::WhoPays => agencies::shows(data),
+        }
+    }
+
+    fn heading(self, data: &ChartData, style: &Style) -> frame::Heading {
+        frame::Heading::for_scenario(data, style, self.shows(data))
+    }
+
     fn draw<DB: DrawingBackend>(
         self,
         root: &DrawingArea<DB, Shift>,
@@ -112,15 +128,7 @@ impl ChartKind {
     where
         DB::ErrorType: 'static,
     {
-        let shows = match self {
-            ChartKind::SavingsDistribution => distribution::shows(data),
-            ChartKind::ProbabilityCurve => probability::shows(data),
-            ChartKind::SavingsOverTime => over_time::shows(data),
-            ChartKind::CarePopulation => population::shows(data),
-            ChartKind::FamilyLadder => ladder::shows(data),
-            ChartKind::WhoPays => agencies::shows(data),
-        };
-        let body = &frame::page(root, &frame::Heading::for_scenario(data, style, shows))?;
+        let body = &frame::page(root, &self.heading(data, style))?;
         match self {
             ChartKind::SavingsDistribution => distribution::draw(body, data, style),
             ChartKind::ProbabilityCurve => probability::draw(body, data, style),
@@ -221,6 +229,7 @@ pub fn scenario_charts(
         let Some(height) = kind.height(data) else {
             continue;
         };
+        let height = height + kind.heading(data, style).extra_height();
         files.extend(both(
             kind.file_stem(),
             (style::WIDTH, height),
@@ -242,7 +251,7 @@ pub fn comparison_charts(
     scenarios: &[ChartData],
     style: &Style,
 ) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
-    let size = (style::WIDTH, comparison::height(scenarios));
+    let size = (style::WIDTH, comparison::height(scenarios, style));
     both(
         COMPARISON,
         size,

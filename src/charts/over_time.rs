@@ -26,7 +26,8 @@ pub fn height(data: &ChartData) -> Option<u32> {
         .iter()
         .filter(|i| !data.series(&i.name, Measure::NetSaving).is_empty())
         .count() as u32;
-    (rows > 0).then(|| frame::HEADER + frame::FOOTER + rows * ROW)
+    // Over one year there is no time to show: no chart.
+    (rows > 0 && data.years > 1).then(|| frame::HEADER + frame::FOOTER + rows * ROW)
 }
 
 /// Year labels: whole years only.

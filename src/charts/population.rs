@@ -18,7 +18,8 @@ const MEASURE: Measure = Measure::ChildrenInCare;
 pub fn height(data: &ChartData) -> Option<u32> {
     let rows = data.interventions.len() as u32;
     let has = !data.series(crate::report::BASELINE, MEASURE).is_empty();
-    (has && rows > 0).then(|| frame::HEADER + frame::FOOTER + rows * ROW)
+    // Over one year there is no time to show: no chart.
+    (has && rows > 0 && data.years > 1).then(|| frame::HEADER + frame::FOOTER + rows * ROW)
 }
 
 /// What the chart shows: its default subtitle.

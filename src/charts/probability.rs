@@ -85,7 +85,7 @@ where
             )
         } else {
             format!(
-                "{}: {:.0}% chance of saving at least {}; P(more than £0) = {}",
+                "{}: {:.0}% chance of saving at least {}; chance of saving money {} (P > £0)",
                 iv.name,
                 100.0 * MARKED,
                 style.unit.amount(y),

@@ -32,7 +32,11 @@ pub struct ClaimRow {
 /// The input values of every iteration: the means, with each uncertain scalar's draw.
 fn input_values(source: &Source) -> Vec<crate::params::Values> {
     let s: &Scenario = &source.scenario;
-    let first = source.interventions().into_iter().next().unwrap_or_default();
+    let first = source
+        .interventions()
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     let n = source
         .iterations
         .numbers_where("iteration", "intervention", &first)

@@ -4,8 +4,8 @@
 
 use minijinja::Environment;
 use minijinja::value::Serde;
-use serde_json::json;
 use serde::Serialize;
+use serde_json::json;
 
 use super::claims::ClaimRow;
 use super::register::Entry;
@@ -30,9 +30,9 @@ struct Row {
     programme: String,
     bcr: String,
     payback: String,
-    /// Raw figures, for tests and tools (data attributes).
-    net_mean: f64,
-    prob: f64,
+    /// Raw figures as summary.json has them, for tests and tools (data attributes).
+    net_mean: String,
+    prob: String,
 }
 
 #[derive(Serialize)]
@@ -130,8 +130,8 @@ pub fn render(
                 programme: m("programme_cost_pv").map_or_else(String::new, |s| gbp(s.mean)),
                 bcr: m("bcr").map_or_else(|| "n/a".into(), |s| format!("{:.2}", s.mean)),
                 payback: words::payback_median(source, name),
-                net_mean: net.map_or(f64::NAN, |s| s.mean),
-                prob,
+                net_mean: net.map_or_else(String::new, |s| s.mean.to_string()),
+                prob: prob.to_string(),
             }
         })
         .collect();
@@ -188,7 +188,8 @@ pub fn render(
         .iter()
         .filter_map(|i| {
             let p = i.payback?;
-            let y = |v: Option<u32>| v.map_or_else(|| "never".into(), |y| format!("year {}", y + 1));
+            let y =
+                |v: Option<u32>| v.map_or_else(|| "never".into(), |y| format!("year {}", y + 1));
             Some(PaybackRow {
                 name: i.name.clone(),
                 p5: y(p.p5),

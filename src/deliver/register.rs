@@ -177,8 +177,7 @@ fn describe(raw: Option<&Toml>) -> String {
     let list = |v: &Toml| {
         v.as_array()
             .map(|a| {
-                let items: Vec<String> =
-                    a.iter().filter_map(toml_number).map(number).collect();
+                let items: Vec<String> = a.iter().filter_map(toml_number).map(number).collect();
                 format!("[{}]", items.join(", "))
             })
             .unwrap_or_default()
@@ -189,15 +188,7 @@ fn describe(raw: Option<&Toml>) -> String {
         Some(Toml::Table(t)) => {
             if let Some(d) = t.get("distribution").and_then(Toml::as_str) {
                 let args: Vec<String> = [
-                    "min",
-                    "mode",
-                    "max",
-                    "mean",
-                    "sd",
-                    "shape",
-                    "scale",
-                    "alpha",
-                    "beta",
+                    "min", "mode", "max", "mean", "sd", "shape", "scale", "alpha", "beta",
                 ]
                 .iter()
                 .filter_map(|k| Some(format!("{k} {}", number(toml_number(t.get(*k)?)?))))
@@ -245,9 +236,8 @@ pub fn register(source: &Source) -> Vec<Entry> {
     let swings = by_input(source.sensitivity.as_ref(), "tornado", "swing");
     let switching = by_input(source.sensitivity.as_ref(), "switching_values", "value");
     let evppi = by_input(source.voi.as_ref(), "evppi", "value");
-    let find = |list: &[(String, f64)], name: &str| {
-        list.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
-    };
+    let find =
+        |list: &[(String, f64)], name: &str| list.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
     source
         .scenario
         .params

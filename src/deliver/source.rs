@@ -111,7 +111,8 @@ impl Source {
     /// A data file is missing or not as `prevsim run` writes it.
     pub fn load(folder: &Path) -> Result<Source, SourceError> {
         let mut files = Vec::new();
-        let entries = std::fs::read_dir(folder).map_err(|e| bad(&folder.display().to_string(), e))?;
+        let entries =
+            std::fs::read_dir(folder).map_err(|e| bad(&folder.display().to_string(), e))?;
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let wanted = DATA_FILES.contains(&name.as_str())
@@ -192,7 +193,10 @@ impl Source {
     /// A metric's summary for one intervention (`None` where undefined, such as a BCR without
     /// programme cost).
     pub fn metric(&self, intervention: &str, metric: &str) -> Option<Stat> {
-        let m = self.intervention(intervention)?.get("metrics")?.get(metric)?;
+        let m = self
+            .intervention(intervention)?
+            .get("metrics")?
+            .get(metric)?;
         let f = |k: &str| m.get(k).and_then(Value::as_f64);
         Some(Stat {
             mean: f("mean")?,

@@ -52,7 +52,11 @@ pub fn headline(source: &Source) -> Vec<String> {
                 .metric(name, "programme_cost_pv")
                 .map_or(0.0, |s| s.mean);
             let prob = source.prob_net_saving_positive(name).unwrap_or(f64::NAN);
-            let what = if d.fixed { "In the fixed base case, " } else { "" };
+            let what = if d.fixed {
+                "In the fixed base case, "
+            } else {
+                ""
+            };
             let verb = if net.mean >= 0.0 {
                 format!("saves {} net", gbp(net.mean))
             } else {
@@ -120,7 +124,9 @@ fn text(v: &Value, key: &str) -> String {
 }
 
 fn money(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_f64).map_or_else(String::new, gbp)
+    v.get(key)
+        .and_then(Value::as_f64)
+        .map_or_else(String::new, gbp)
 }
 
 /// Reads `sensitivity.json` (issue 14's contract); fields it lacks are left blank.
@@ -132,9 +138,9 @@ pub fn sensitivity_rows(json: &Value) -> Sensitivity {
             a.iter()
                 .map(|s| {
                     let value = match s.get("value") {
-                        Some(Value::Number(n)) => n.as_f64().map_or_else(String::new, |x| {
-                            crate::check::format::figure(x, false)
-                        }),
+                        Some(Value::Number(n)) => n
+                            .as_f64()
+                            .map_or_else(String::new, |x| crate::check::format::figure(x, false)),
                         _ => "none within its range".to_string(),
                     };
                     (text(s, "input"), value)

@@ -65,7 +65,9 @@ impl Formats {
                 .set_background_color(Color::RGB(0x00FF_F2CC)),
             input,
             title: Format::new().set_bold().set_font_size(14),
-            note: Format::new().set_italic().set_font_color(Color::RGB(0x0055_5555)),
+            note: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x0055_5555)),
         }
     }
 }
@@ -93,7 +95,13 @@ fn cell(row: u32, col: u16, fixed: bool) -> String {
     }
 }
 
-fn num_or_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, f: &Format) -> Result<(), XlsxError> {
+fn num_or_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    f: &Format,
+) -> Result<(), XlsxError> {
     match text.parse::<f64>() {
         Ok(x) if x.is_finite() => ws.write_number_with_format(row, col, x, f)?,
         _ => ws.write_string(row, col, text)?,
@@ -116,7 +124,12 @@ fn summary(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError>
     ws.write_string_with_format(
         1,
         0,
-        format!("{}; {} years; discounting: {}", d.run_note(), d.years, d.discount),
+        format!(
+            "{}; {} years; discounting: {}",
+            d.run_note(),
+            d.years,
+            d.discount
+        ),
         &f.note,
     )?;
     let mut row = 2;
@@ -129,7 +142,15 @@ fn summary(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError>
     let cols: &[&str] = if fixed {
         &["Intervention", "Metric", "Value"]
     } else {
-        &["Intervention", "Metric", "Mean", "MC standard error", "P5", "P50", "P95"]
+        &[
+            "Intervention",
+            "Metric",
+            "Mean",
+            "MC standard error",
+            "P5",
+            "P50",
+            "P95",
+        ]
     };
     headers(ws, row, cols, f)?;
     row += 1;
@@ -163,11 +184,7 @@ fn summary(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError>
         let payback = super::words::payback_median(s, &name);
         if !payback.is_empty() {
             ws.write_string(row, 0, &name)?;
-            ws.write_string(
-                row,
-                1,
-                if fixed { "payback" } else { "payback (median)" },
-            )?;
+            ws.write_string(row, 1, if fixed { "payback" } else { "payback (median)" })?;
             ws.write_string(row, 2, payback)?;
             row += 1;
         }
@@ -184,7 +201,10 @@ fn yearly(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> 
     ws.set_name("Yearly")?;
     let years = s.data.years;
     let factors = s.scenario.discount.factors(years);
-    let mut names = vec!["Arm".to_string(), "Row (means across iterations)".to_string()];
+    let mut names = vec![
+        "Arm".to_string(),
+        "Row (means across iterations)".to_string(),
+    ];
     names.extend((1..=years).map(|y| format!("Year {y}")));
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     headers(ws, 0, &refs, f)?;
@@ -220,7 +240,13 @@ fn yearly(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> 
         line(ws, &name, "net saving", &net, &f.money)?;
         line(ws, &name, "discount factor", &factors, &f.factor)?;
         line(ws, &name, "discounted net saving", &discounted, &f.money)?;
-        line(ws, &name, "cumulative discounted net saving", &cumulative, &f.money)?;
+        line(
+            ws,
+            &name,
+            "cumulative discounted net saving",
+            &cumulative,
+            &f.money,
+        )?;
         line(
             ws,
             &name,
@@ -228,7 +254,13 @@ fn yearly(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> 
             &s.yearly_mean(&name, "cumulative_net_saving"),
             &f.money,
         )?;
-        line(ws, &name, "children in care", &s.yearly_mean(&name, "children_in_care"), &f.number)?;
+        line(
+            ws,
+            &name,
+            "children in care",
+            &s.yearly_mean(&name, "children_in_care"),
+            &f.number,
+        )?;
     }
     line(
         ws,
@@ -295,14 +327,19 @@ fn assumptions(ws: &mut Worksheet, register: &[Entry], f: &Formats) -> Result<()
         let row = r as u32 + 1;
         for (c, text) in e.cells().iter().enumerate() {
             let c = c as u16;
-            if matches!(COLUMNS[c as usize], "p5" | "p95" | "tornado_swing" | "switching_value" | "evppi") {
+            if matches!(
+                COLUMNS[c as usize],
+                "p5" | "p95" | "tornado_swing" | "switching_value" | "evppi"
+            ) {
                 num_or_text(ws, row, c, text, &f.number)?;
             } else {
                 ws.write_string(row, c, text)?;
             }
         }
     }
-    let widths = [44, 40, 22, 12, 12, 20, 50, 16, 10, 20, 20, 14, 12, 10, 14, 14, 14, 30];
+    let widths = [
+        44, 40, 22, 12, 12, 20, 50, 16, 10, 20, 20, 14, 12, 10, 14, 14, 14, 30,
+    ];
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
@@ -412,7 +449,16 @@ fn rates(discount: &Discount) -> [f64; 4] {
 }
 
 #[allow(clippy::too_many_lines)]
-fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> {
+fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats, cached: bool) -> Result<(), XlsxError> {
+    // A formula with its result stored (so the sheet shows numbers before recalculation).
+    let live = |formula: String, result: String| {
+        let formula = Formula::new(formula);
+        if cached {
+            formula.set_result(result)
+        } else {
+            formula
+        }
+    };
     ws.set_name(FIXED_SHEET)?;
     let sc = &s.scenario;
     let run = engine::run(
@@ -452,10 +498,26 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
         ("Discount rate, years 76-125", r[2], &f.input_pct),
         ("Discount rate, years 126-200", r[3], &f.input_pct),
         ("Care cost per child-year (£)", base.care_cost, &f.input),
-        ("Coping-family child, cost a year (£)", base.coping, &f.input),
-        ("Barely coping multiplier (x coping)", base.barely_mult, &f.input),
-        ("Chaotic multiplier (x barely coping)", base.chaotic_mult, &f.input),
-        ("Thriving multiplier (x coping)", base.thriving_mult, &f.input),
+        (
+            "Coping-family child, cost a year (£)",
+            base.coping,
+            &f.input,
+        ),
+        (
+            "Barely coping multiplier (x coping)",
+            base.barely_mult,
+            &f.input,
+        ),
+        (
+            "Chaotic multiplier (x barely coping)",
+            base.chaotic_mult,
+            &f.input,
+        ),
+        (
+            "Thriving multiplier (x coping)",
+            base.thriving_mult,
+            &f.input,
+        ),
     ];
     ws.write_string_with_format(3, 0, "Inputs", &f.bold)?;
     let first_input = 4u32;
@@ -496,7 +558,7 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
         ws.write_formula_with_format(
             row,
             1,
-            Formula::new(&uc_formulas[st]).set_result(ucv[st].to_string()),
+            live(uc_formulas[st].clone(), ucv[st].to_string()),
             &f.money,
         )?;
         uc_cells.push(cell(row, 1, true));
@@ -529,22 +591,30 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
             rate_cell(2),
             rate_cell(3)
         );
-        let rate_v = if t == 0 { 0.0 } else { sc.discount.rate(t as u32) };
+        let rate_v = if t == 0 {
+            0.0
+        } else {
+            sc.discount.rate(t as u32)
+        };
         ws.write_formula_with_format(
             rate_row,
             c,
-            Formula::new(rate_f).set_result(rate_v.to_string()),
+            live(rate_f.to_string(), rate_v.to_string()),
             &f.pct,
         )?;
         let df_f = if t == 0 {
             format!("=1/(1+{})", cell(rate_row, c, false))
         } else {
-            format!("={}/(1+{})", cell(df_row, c - 1, false), cell(rate_row, c, false))
+            format!(
+                "={}/(1+{})",
+                cell(df_row, c - 1, false),
+                cell(rate_row, c, false)
+            )
         };
         ws.write_formula_with_format(
             df_row,
             c,
-            Formula::new(df_f).set_result(factors[t].to_string()),
+            live(df_f.to_string(), factors[t].to_string()),
             &f.factor,
         )?;
     }
@@ -560,14 +630,19 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
     // The baseline's counts are the same for every intervention: write them once.
     let base_years = &it.baseline;
     let count_rows = |ws: &mut Worksheet,
-                          row: &mut u32,
-                          label: &str,
-                          years: &[engine::YearRecord]|
+                      row: &mut u32,
+                      label: &str,
+                      years: &[engine::YearRecord]|
      -> Result<(u32, [u32; 4]), XlsxError> {
         let care_row = *row;
         ws.write_string(care_row, 0, format!("{label}: children in care"))?;
         for (t, y) in years.iter().enumerate() {
-            ws.write_number_with_format(care_row, first_col + t as u16, y.children_in_care, &f.number)?;
+            ws.write_number_with_format(
+                care_row,
+                first_col + t as u16,
+                y.children_in_care,
+                &f.number,
+            )?;
         }
         let mut home_rows = [0u32; 4];
         for st in 0..4 {
@@ -576,7 +651,10 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
             ws.write_string(
                 r,
                 0,
-                format!("{label}: children at home, {} families", STATES[st].replace('_', " ")),
+                format!(
+                    "{label}: children at home, {} families",
+                    STATES[st].replace('_', " ")
+                ),
             )?;
             for (t, y) in years.iter().enumerate() {
                 let children = if ucv[st] == 0.0 {
@@ -594,7 +672,11 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
         let c = first_col + t as u16;
         let mut f = format!("={}*{care_cell}", cell(care_row, c, false));
         for st in 0..4 {
-            f.push_str(&format!("+{}*{}", cell(home_rows[st], c, false), uc_cells[st]));
+            f.push_str(&format!(
+                "+{}*{}",
+                cell(home_rows[st], c, false),
+                uc_cells[st]
+            ));
         }
         if let Some(k) = kept {
             f.push_str(&format!("+{}", cell(k, c, false)));
@@ -610,7 +692,7 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
         ws.write_formula_with_format(
             b_cost_row,
             first_col + t as u16,
-            Formula::new(cost_formula(t, b_care, &b_home, None)).set_result(y.cost().to_string()),
+            live(cost_formula(t, b_care, &b_home, None), y.cost().to_string()),
             &f.money,
         )?;
     }
@@ -629,7 +711,11 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
             Some(HomeCost::State(st)) => Some(*st),
             _ => None,
         };
-        ws.write_string(kept_row, 0, format!("{label}: cost at home of children kept out of care"))?;
+        ws.write_string(
+            kept_row,
+            0,
+            format!("{label}: cost at home of children kept out of care"),
+        )?;
         for (t, y) in arm.years.iter().enumerate() {
             let c = first_col + t as u16;
             match home_state {
@@ -638,8 +724,10 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
                     ws.write_formula_with_format(
                         kept_row,
                         c,
-                        Formula::new(format!("={children}*{}", uc_cells[st]))
-                            .set_result(y.cost_kept_out.to_string()),
+                        live(
+                            format!("={children}*{}", uc_cells[st]),
+                            y.cost_kept_out.to_string(),
+                        ),
                         &f.money,
                     )?;
                 }
@@ -683,30 +771,38 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
             ws.write_formula_with_format(
                 cost_row,
                 c,
-                Formula::new(cost_formula(t, i_care, &i_home, Some(kept_row)))
-                    .set_result(y.cost().to_string()),
+                live(
+                    cost_formula(t, i_care, &i_home, Some(kept_row)),
+                    y.cost().to_string(),
+                ),
                 &f.money,
             )?;
             ws.write_formula_with_format(
                 gross_row,
                 c,
-                Formula::new(format!("={}-{}", at(b_cost_row), at(cost_row)))
-                    .set_result(gross.to_string()),
+                live(
+                    format!("={}-{}", at(b_cost_row), at(cost_row)),
+                    gross.to_string(),
+                ),
                 &f.money,
             )?;
             ws.write_number_with_format(prog_row, c, prog, &f.money)?;
             ws.write_formula_with_format(
                 net_row,
                 c,
-                Formula::new(format!("={}-{}", at(gross_row), at(prog_row)))
-                    .set_result(net.to_string()),
+                live(
+                    format!("={}-{}", at(gross_row), at(prog_row)),
+                    net.to_string(),
+                ),
                 &f.money,
             )?;
             ws.write_formula_with_format(
                 disc_row,
                 c,
-                Formula::new(format!("={}*{}", at(net_row), at(df_row)))
-                    .set_result((net * factors[t]).to_string()),
+                live(
+                    format!("={}*{}", at(net_row), at(df_row)),
+                    (net * factors[t]).to_string(),
+                ),
                 &f.money,
             )?;
             let cum_f = if t == 0 {
@@ -717,7 +813,7 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
             ws.write_formula_with_format(
                 cum_row,
                 c,
-                Formula::new(cum_f).set_result(cumulative.to_string()),
+                live(cum_f.to_string(), cumulative.to_string()),
                 &f.money,
             )?;
             let paid = if cumulative > 0.0 {
@@ -728,8 +824,10 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
             ws.write_formula(
                 paid_row,
                 c,
-                Formula::new(format!("=IF({}>0,{},\"\")", at(cum_row), at(year_row)))
-                    .set_result(paid),
+                live(
+                    format!("=IF({}>0,{},\"\")", at(cum_row), at(year_row)),
+                    paid,
+                ),
             )?;
         }
         // Results in column B.
@@ -749,22 +847,32 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
         ws.write_formula_with_format(
             results_row,
             1,
-            Formula::new(format!("=SUMPRODUCT({},{df_range})", range(gross_row)))
-                .set_result(gross_pv.to_string()),
+            live(
+                format!("=SUMPRODUCT({},{df_range})", range(gross_row)),
+                gross_pv.to_string(),
+            ),
             &f.money,
         )?;
         ws.write_formula_with_format(
             results_row + 1,
             1,
-            Formula::new(format!("=SUMPRODUCT({},{df_range})", range(prog_row)))
-                .set_result(prog_pv.to_string()),
+            live(
+                format!("=SUMPRODUCT({},{df_range})", range(prog_row)),
+                prog_pv.to_string(),
+            ),
             &f.money,
         )?;
         ws.write_formula_with_format(
             results_row + 2,
             1,
-            Formula::new(format!("={}-{}", cell(results_row, 1, false), cell(results_row + 1, 1, false)))
-                .set_result(net_pv.to_string()),
+            live(
+                format!(
+                    "={}-{}",
+                    cell(results_row, 1, false),
+                    cell(results_row + 1, 1, false)
+                ),
+                net_pv.to_string(),
+            ),
             &f.money,
         )?;
         let bcr = if prog_pv > 0.0 {
@@ -775,22 +883,23 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
         ws.write_formula_with_format(
             results_row + 3,
             1,
-            Formula::new(format!(
-                "=IF({p}>0,{g}/{p},\"n/a\")",
-                g = cell(results_row, 1, false),
-                p = cell(results_row + 1, 1, false)
-            ))
-            .set_result(bcr),
+            live(
+                format!(
+                    "=IF({p}>0,{g}/{p},\"n/a\")",
+                    g = cell(results_row, 1, false),
+                    p = cell(results_row + 1, 1, false)
+                ),
+                bcr,
+            ),
             &f.ratio,
         )?;
         ws.write_formula(
             results_row + 4,
             1,
-            Formula::new(format!(
-                "=IF(COUNT({r})=0,\"never\",MIN({r}))",
-                r = range(paid_row)
-            ))
-            .set_result(payback.map_or_else(|| "never".to_string(), |t| (t + 1).to_string())),
+            live(
+                format!("=IF(COUNT({r})=0,\"never\",MIN({r}))", r = range(paid_row)),
+                payback.map_or_else(|| "never".to_string(), |t| (t + 1).to_string()),
+            ),
         )?;
         row = results_row + 6;
     }
@@ -806,7 +915,11 @@ fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxEr
 ///
 /// # Errors
 /// rust_xlsxwriter refuses something (a bug: every value written is checked here).
-pub fn workbook(s: &Source, register: &[Entry], claim_rows: &[ClaimRow]) -> Result<Vec<u8>, XlsxError> {
+pub fn workbook(
+    s: &Source,
+    register: &[Entry],
+    claim_rows: &[ClaimRow],
+) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
     let created = &s.manifest.created_utc;
@@ -824,6 +937,22 @@ pub fn workbook(s: &Source, register: &[Entry], claim_rows: &[ClaimRow]) -> Resu
     assumptions(wb.add_worksheet(), register, &f)?;
     claims(wb.add_worksheet(), claim_rows, &f)?;
     iterations(wb.add_worksheet(), s, &f)?;
-    fixed_sheet(wb.add_worksheet(), s, &f)?;
+    fixed_sheet(wb.add_worksheet(), s, &f, true)?;
+    wb.save_to_buffer()
+}
+
+/// A workbook of the fixed-mode sheet alone; with `cached = false` its formulas carry no
+/// stored results, so a spreadsheet that shows numbers has computed them (the tests
+/// recalculate it with LibreOffice).
+///
+/// # Errors
+/// rust_xlsxwriter refuses something (a bug).
+pub fn fixed_mode_workbook(s: &Source, cached: bool) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    wb.set_properties(
+        &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+    );
+    fixed_sheet(wb.add_worksheet(), s, &f, cached)?;
     wb.save_to_buffer()
 }

@@ -137,7 +137,10 @@ pub fn parse(value: &Value) -> Result<ParamMeta, String> {
                 "`signed_off` needs `by`: signed_off = { by = \"name, role\", date = 2026-03-31 }"
                     .to_string()
             })?;
-            let date = s.get("date").map(|d| date_of(d, "signed_off.date")).transpose()?;
+            let date = s
+                .get("date")
+                .map(|d| date_of(d, "signed_off.date"))
+                .transpose()?;
             Some(SignOff { by, date })
         }
         Some(Value::String(by)) => Some(SignOff {
@@ -215,7 +218,10 @@ mod tests {
         assert_eq!(m.price_year, Some(2024));
         assert_eq!(m.owner.as_deref(), Some("A"));
         let s = m.signed_off.unwrap();
-        assert_eq!((s.by.as_str(), s.date.unwrap().to_string()), ("B", "2026-01-02".into()));
+        assert_eq!(
+            (s.by.as_str(), s.date.unwrap().to_string()),
+            ("B", "2026-01-02".into())
+        );
         assert_eq!(m.review_by.unwrap().to_string(), "2027-03-31");
         assert_eq!(parse(&Value::Float(1.0)).unwrap(), ParamMeta::default());
     }

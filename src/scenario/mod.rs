@@ -8,13 +8,13 @@ mod claims;
 mod error;
 pub mod limits;
 pub mod meta;
-pub mod schema;
 mod raw;
+pub mod schema;
 mod validate;
 
 pub use claims::{Claim, Input, Quantity, Requirement, Test, is_money_parameter};
-pub use meta::ParamMeta;
 pub use error::{Problem, ScenarioError, line_column};
+pub use meta::ParamMeta;
 
 use std::path::{Path, PathBuf};
 

@@ -181,10 +181,44 @@ pub enum StateName {
     Thriving,
 }
 
+/// TOML has no null, so an optional field is one left out: removes `null` from the types an
+/// `Option` gives (`"type": ["string", "null"]`, `anyOf: [..., {"type": "null"}]`).
+fn drop_null(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".to_string(), only);
+                }
+            }
+            if let Some(Value::Array(any)) = map.get_mut("anyOf") {
+                any.retain(|s| s.get("type").and_then(Value::as_str) != Some("null"));
+                if any.len() == 1 {
+                    let only = any.remove(0);
+                    map.remove("anyOf");
+                    if let Value::Object(inner) = only {
+                        for (k, x) in inner {
+                            map.entry(k).or_insert(x);
+                        }
+                    }
+                }
+            }
+            map.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
+}
+
 /// The JSON Schema of scenario files, pretty-printed, newline-terminated.
 pub fn scenario_schema() -> String {
     let schema = schemars::schema_for!(super::raw::RawScenario);
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    let mut value = schema.to_value();
+    drop_null(&mut value);
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
 }
