@@ -57,15 +57,15 @@ fn wrap(text: &str, size: f64, em: f64, width: f64) -> Vec<String> {
 
 impl Heading {
     fn title_lines(&self) -> Vec<String> {
-        wrap(&self.title, TITLE_SIZE, 0.62, HEADING_WIDTH)
+        wrap(&self.title, TITLE_SIZE, 0.57, HEADING_WIDTH)
     }
 
     fn subtitle_lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
         if let Some(extra) = &self.extra {
-            lines.extend(wrap(extra, SUBTITLE_SIZE, 0.58, HEADING_WIDTH));
+            lines.extend(wrap(extra, SUBTITLE_SIZE, 0.52, HEADING_WIDTH));
         }
-        lines.extend(wrap(&self.subtitle, SUBTITLE_SIZE, 0.58, HEADING_WIDTH));
+        lines.extend(wrap(&self.subtitle, SUBTITLE_SIZE, 0.52, HEADING_WIDTH));
         lines
     }
 
@@ -150,7 +150,7 @@ where
     let extra_lines = heading
         .extra
         .as_ref()
-        .map_or(0, |e| wrap(e, SUBTITLE_SIZE, 0.58, HEADING_WIDTH).len());
+        .map_or(0, |e| wrap(e, SUBTITLE_SIZE, 0.52, HEADING_WIDTH).len());
     for (i, line) in heading.subtitle_lines().into_iter().enumerate() {
         let colour = if i < extra_lines { INK } else { MUTED };
         text(

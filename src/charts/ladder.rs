@@ -61,7 +61,7 @@ pub fn height(data: &ChartData) -> Option<u32> {
 
 /// What the chart shows: its default subtitle.
 pub fn shows(_data: &ChartData) -> &'static str {
-    "How each intervention changes the families in each state, against the baseline (mean across iterations)"
+    "Families in each state, intervention minus baseline (mean across iterations): above 0 more, below 0 fewer"
 }
 
 /// Draws the panels into `body`, the page below the heading.
@@ -136,7 +136,7 @@ where
     let mut mesh = chart.configure_mesh();
     style_mesh(&mut mesh);
     mesh.x_desc(YEAR_AXIS)
-        .y_desc("Families more (+) or fewer (-) than the baseline")
+        .y_desc("Change in families")
         .x_label_formatter(&year_label)
         .y_label_formatter(&count)
         .x_labels(data.years.min(11) as usize + 1)
