@@ -311,7 +311,9 @@ fn workbook_reads_back_with_every_sheet_and_the_run_s_figures() {
     let sheet = wb.worksheet_range("Yearly").unwrap();
     let row = sheet
         .rows()
-        .find(|r| r[0].to_string() == name && r[1].to_string() == "net saving")
+        .find(|r| {
+            r[0] == Data::String(name.to_string()) && r[1] == Data::String("net saving".into())
+        })
         .expect("a net saving row");
     for (t, v) in &net {
         assert_eq!(cell_f64(&row[2 + t]), Some(*v), "year {t}");
@@ -330,7 +332,7 @@ fn workbook_reads_back_with_every_sheet_and_the_run_s_figures() {
     let values = wb.worksheet_range("Fixed mode (live)").unwrap();
     let net_pv = values
         .rows()
-        .find(|r| r[0].to_string() == "net saving, present value")
+        .find(|r| r[0] == Data::String("net saving, present value".into()))
         .and_then(|r| cell_f64(&r[1]));
     assert!(
         net_pv.is_some_and(|x| x != 0.0),

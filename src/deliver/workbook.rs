@@ -448,7 +448,8 @@ fn rates(discount: &Discount) -> [f64; 4] {
     ]
 }
 
-#[allow(clippy::too_many_lines)]
+// One year is one column: the year's index reads several series at once.
+#[allow(clippy::too_many_lines, clippy::needless_range_loop)]
 fn fixed_sheet(ws: &mut Worksheet, s: &Source, f: &Formats, cached: bool) -> Result<(), XlsxError> {
     // A formula with its result stored (so the sheet shows numbers before recalculation).
     let live = |formula: String, result: String| {
