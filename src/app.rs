@@ -208,7 +208,7 @@ pub fn verify(folders: &[PathBuf]) -> Result<()> {
         for (file, check) in &v.checks {
             let status = match check {
                 FileCheck::Identical => "identical",
-                FileCheck::Present => "present (a chart: drawn from the data, not compared)",
+                FileCheck::Present => "present (drawn from the data, not compared)",
                 FileCheck::EditedOnDisk => "CHANGED since the run wrote it",
                 FileCheck::Missing => "MISSING (or not an ordinary file)",
                 FileCheck::NotReproduced => "NOT REPRODUCED: re-running gives different content",

@@ -587,7 +587,7 @@ pub fn verify(folder: &Path, progress: &(dyn Fn() + Sync)) -> Result<Verificatio
         checks.push((name.clone(), check));
     }
     // Charts: the ones these results give, present; any other chart is left over.
-    let charts: Vec<String> = rerun
+    let mut charts: Vec<String> = rerun
         .as_ref()
         .and_then(|r| {
             let net = r
@@ -607,6 +607,10 @@ pub fn verify(folder: &Path, progress: &(dyn Fn() + Sync)) -> Result<Verificatio
                 .collect()
         })
         .unwrap_or_default();
+    // The report, workbook and register present the data like the charts do: checked for.
+    if rerun.is_some() {
+        charts.extend(crate::deliver::FILES.iter().map(|n| (*n).to_string()));
+    }
     for chart in &charts {
         let present = listing.iter().any(|(n, regular)| n == chart && *regular);
         let check = if present {

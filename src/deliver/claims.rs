@@ -73,7 +73,7 @@ pub fn judge(source: &Source) -> Vec<ClaimRow> {
                     let name = names.get(*intervention).cloned().unwrap_or_default();
                     let values = source
                         .iterations
-                        .column(metric)
+                        .column(metric.name())
                         .zip(source.iterations.column("intervention"))
                         .map(|(c, who)| {
                             source

@@ -144,7 +144,10 @@ impl Source {
                 .map(|(_, b)| b.as_slice())
                 .ok_or_else(|| bad(name, "missing"))
         };
-        let data = ChartData::from_files(files).map_err(|e| bad("result files", e))?;
+        let folder = crate::report::read::ResultFolder::from_files(files)
+            .map_err(|e| bad(&e.file, e.message))?;
+        let data = ChartData::new(&folder.report, &folder.yearly, folder.net_saving_pv)
+            .map_err(|e| bad("result files", e))?;
         let summary: Value =
             serde_json::from_slice(get("summary.json")?).map_err(|e| bad("summary.json", e))?;
         let manifest: Manifest =
@@ -209,9 +212,9 @@ impl Source {
 
     /// The metric names of `summary.json`, in the file's order.
     pub fn metric_names(&self) -> Vec<String> {
-        crate::engine::METRIC_NAMES
+        crate::vocab::Metric::ALL
             .iter()
-            .map(|s| (*s).to_string())
+            .map(|m| m.name().to_string())
             .collect()
     }
 
@@ -224,6 +227,9 @@ impl Source {
 
     /// A yearly series' mean per year (empty when `yearly.csv` has no such row).
     pub fn yearly_mean(&self, arm: &str, measure: &str) -> Vec<f64> {
+        let Some(measure) = crate::vocab::Measure::from_name(measure) else {
+            return Vec::new();
+        };
         self.data
             .series(arm, measure)
             .iter()
@@ -233,6 +239,9 @@ impl Source {
 
     /// A yearly series' band per year.
     pub fn yearly_band(&self, arm: &str, measure: &str) -> Vec<Band> {
+        let Some(measure) = crate::vocab::Measure::from_name(measure) else {
+            return Vec::new();
+        };
         self.data
             .series(arm, measure)
             .iter()
