@@ -154,7 +154,8 @@ fn percentiles_equal_a_sort_based_reference_on_random_columns() {
 }
 
 /// A folder written by prevsim before results were held as columns (tests/fixtures, written
-/// by commit c7c3589) still draws, and draws the same picture that version drew.
+/// by commit c7c3589) still draws, and draws the same picture that version drew (with the
+/// caption's plain words of issue 17: the only change, the fixture's SVG updated for it).
 #[test]
 fn plot_draws_a_folder_written_before_the_columns() {
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
