@@ -8,7 +8,9 @@ mod claims;
 mod error;
 pub mod limits;
 mod raw;
+mod toml_errors;
 mod validate;
+mod values;
 
 pub use claims::{Claim, Input, Quantity, Requirement, Test, is_money_parameter};
 pub use error::{Problem, ScenarioError, line_column};
