@@ -24,6 +24,7 @@ pub fn run(
     overrides: Overrides,
     out: &Path,
     scenarios_dir: &Path,
+    deny_warnings: bool,
 ) -> Result<()> {
     let files = if files.is_empty() {
         pipeline::scenario_files(scenarios_dir)?
@@ -31,6 +32,14 @@ pub fn run(
         files
     };
     let scenarios = pipeline::load_all(&files)?;
+    let mut warnings: Vec<String> = scenarios.iter().flat_map(Scenario::warning_lines).collect();
+    warnings.extend(
+        scenarios
+            .iter()
+            .filter_map(|s| pipeline::other_scenario_in_folder(s, out))
+            .map(|w| format!("warning: {w}")),
+    );
+    print_warnings(&warnings, deny_warnings)?;
     pipeline::check_memory(&scenarios, overrides)?;
     pipeline::check_destinations(&scenarios, out)?;
     stop_cleanly_on_ctrl_c();
@@ -103,16 +112,43 @@ fn print_written(what: &str, files: &[PathBuf]) {
     println!("{what} -> {}", names.join(", "));
 }
 
-pub fn validate(files: &[PathBuf]) -> Result<()> {
+/// Prints warnings to stderr; with `deny`, any warning is an error.
+fn print_warnings(warnings: &[String], deny: bool) -> Result<()> {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    if deny && !warnings.is_empty() {
+        bail!(
+            "{} refused because of --deny-warnings: fix them, or run without the option",
+            plural(warnings.len(), "warning")
+        );
+    }
+    Ok(())
+}
+
+pub fn validate(files: &[PathBuf], explain: bool, deny_warnings: bool) -> Result<()> {
     let mut bad = 0;
     for path in files {
-        match Scenario::load(path) {
-            Ok(s) => println!(
-                "ok  {} ({}, {})",
-                path.display(),
-                plural(s.interventions.len(), "intervention"),
-                plural(s.years as usize, "year")
-            ),
+        match Scenario::load_checked(path, deny_warnings) {
+            Ok(s) => {
+                for w in s.warning_lines() {
+                    eprintln!("{w}");
+                }
+                println!(
+                    "ok  {} ({}, {}{})",
+                    path.display(),
+                    plural(s.interventions.len(), "intervention"),
+                    plural(s.years as usize, "year"),
+                    if s.warnings.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", plural(s.warnings.len(), "warning"))
+                    }
+                );
+                if explain {
+                    println!("\n{}", prevsim::scenario::explain(&s));
+                }
+            }
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");
@@ -122,6 +158,45 @@ pub fn validate(files: &[PathBuf]) -> Result<()> {
     if bad > 0 {
         bail!("{bad} of {} scenario file(s) are invalid", files.len());
     }
+    Ok(())
+}
+
+/// `new`: writes a starter scenario, never over an existing file.
+pub fn new(name: &str) -> Result<()> {
+    let (path, name) = match name.strip_suffix(".toml") {
+        Some(stem) => {
+            let path = PathBuf::from(name);
+            let stem = Path::new(stem)
+                .file_name()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            (path, stem)
+        }
+        None => (PathBuf::from(format!("{name}.toml")), name.to_string()),
+    };
+    if !prevsim::scenario::valid_name(&name) {
+        bail!(
+            "\"{name}\" cannot be a scenario name: use letters, digits, '-', '_' and '.' only (for example \"my-area\")"
+        );
+    }
+    let text = prevsim::scenario::starter_scenario(&name);
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} already exists and is left as it is: choose another name, or move it away first",
+            path.display()
+        ),
+        Err(e) => bail!("cannot create {}: {e}", path.display()),
+    };
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    println!(
+        "wrote {p}: replace each \"assumption: replace\", read it back with `prevsim validate --explain {p}`, then `prevsim run {p}`",
+        p = path.display()
+    );
     Ok(())
 }
 

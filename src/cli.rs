@@ -57,6 +57,9 @@ Files are replaced only once the whole run has succeeded.")]
         /// Folder searched for scenarios when no file is given
         #[arg(long, default_value = "scenarios")]
         scenarios: PathBuf,
+        /// Refuse to run when a scenario has warnings (values that look like slips)
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Re-run a result folder from its manifest and confirm every file is identical
     #[command(after_help = "Example:
@@ -125,12 +128,36 @@ comparison beside the first folder.")]
         unit: MoneyUnit,
     },
     /// Check scenario files without running them
-    #[command(after_help = "Example:
-  prevsim validate scenarios/*.toml")]
+    #[command(after_help = "Examples:
+  prevsim validate scenarios/*.toml
+  prevsim validate --explain my-area.toml      every parameter as the model will use it
+  prevsim validate --deny-warnings scenarios/*.toml
+
+Errors make a file invalid. Warnings (`warning:` lines) point at values that are allowed but
+look like slips, such as an optimism bias of 5 (500%) or a weekly care cost; with
+--deny-warnings they count as errors.")]
     Validate {
         /// Scenario files
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Print every parameter as the model will use it: distribution, mean, P5-P95, unit,
+        /// conversion to a year, source
+        #[arg(long)]
+        explain: bool,
+        /// Treat warnings as errors
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Write a commented starter scenario NAME.toml, valid as written
+    #[command(after_help = "Examples:
+  prevsim new my-area                          writes my-area.toml
+  prevsim new scenarios/my-area.toml           writes it there
+
+Every figure is a placeholder marked \"assumption: replace\". An existing file is never
+overwritten.")]
+    New {
+        /// The scenario's name (letters, digits, '-', '_', '.'), or a path ending in .toml
+        name: String,
     },
 }
 

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
             fixed,
             out,
             scenarios,
+            deny_warnings,
         } => app::run(
             files,
             Overrides {
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
             },
             &out,
             &scenarios,
+            deny_warnings,
         ),
         Command::Plot {
             folders,
@@ -46,7 +48,12 @@ fn main() -> ExitCode {
                 unit,
             },
         ),
-        Command::Validate { files } => app::validate(&files),
+        Command::Validate {
+            files,
+            explain,
+            deny_warnings,
+        } => app::validate(&files, explain, deny_warnings),
+        Command::New { name } => app::new(&name),
         Command::Verify { folders } => app::verify(&folders),
         // `check` has its own exit codes: 0 no claim refuted, 1 refuted, 2 an error.
         Command::Check {

@@ -133,6 +133,30 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, PipelineError> {
     Ok(scenarios)
 }
 
+/// A warning when `OUT/<name>/` holds the results of a different scenario file (by its
+/// manifest), naming both: the copy-and-edit trap of a file copied without changing `name`.
+/// `None` when the folder has no readable manifest or its results are from the same file.
+pub fn other_scenario_in_folder(scenario: &Scenario, out: &Path) -> Option<String> {
+    let folder = out.join(&scenario.name);
+    let text = std::fs::read_to_string(folder.join(MANIFEST)).ok()?;
+    let manifest: Manifest = serde_json::from_str(&text).ok()?;
+    let previous = Path::new(&manifest.scenario_file);
+    let same = previous == scenario.path
+        || matches!(
+            (previous.canonicalize(), scenario.path.canonicalize()),
+            (Ok(a), Ok(b)) if a == b
+        );
+    (!same).then(|| {
+        format!(
+            "{} holds the results of {} (by its manifest.json), not of {}: both files have name = \"{}\", so this run replaces them; give this scenario another `name` to keep both",
+            folder.display(),
+            manifest.scenario_file,
+            scenario.path.display(),
+            scenario.name
+        )
+    })
+}
+
 /// The run options for a scenario after command-line overrides.
 pub fn options_for(scenario: &Scenario, overrides: Overrides) -> RunOptions {
     RunOptions {

@@ -4,6 +4,8 @@
 use std::ops::Range;
 
 use super::error::{Problem, line_column};
+use super::hints::{fix_for, line_fix};
+use super::raw::SECTIONS;
 use super::values::suggest;
 
 /// A problem from toml's parser or serde (syntax, types, unknown or missing keys).
@@ -12,11 +14,40 @@ pub(super) fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
     let (line, column) = line_column(source, span.start);
     let message = error.message().trim().to_string();
     let field = field_at(source, &span, &message);
+    let line_text = source[..span.start.min(source.len())]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .to_string()
+        + source[span.start.min(source.len())..]
+            .split('\n')
+            .next()
+            .unwrap_or("");
     let message = match backticked(&message).first() {
         Some(unknown) if message.starts_with("unknown field") => {
             let expected = backticked(&message);
-            let hint = suggest(unknown, expected.iter().skip(1).map(String::as_str));
-            format!("{message}{hint}")
+            match belongs_in(unknown, &expected[1..]) {
+                Some(place) => {
+                    format!("`{unknown}` belongs in {place}, not here: move it there ({message})")
+                }
+                None => {
+                    let hint = suggest(unknown, expected.iter().skip(1).map(String::as_str));
+                    format!("{message}{hint}")
+                }
+            }
+        }
+        _ if message.starts_with("invalid type: string") => {
+            let text = message.split('"').nth(1).unwrap_or("");
+            match fix_for(text) {
+                Some(fix) => format!("{}; {fix}", plain_types(&message)),
+                None => plain_types(&message),
+            }
+        }
+        _ if !message.starts_with("invalid type") && !message.starts_with("missing field") => {
+            match line_fix(&line_text) {
+                Some(fix) => format!("{fix} (TOML could not read the line: {message})"),
+                None => plain_types(&message),
+            }
         }
         _ => plain_types(&message),
     };
@@ -26,6 +57,25 @@ pub(super) fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
         field,
         message,
     }
+}
+
+/// The tables where a key that is unknown here belongs, such as "`[interventions.programme_cost]`".
+fn belongs_in(key: &str, allowed_here: &[String]) -> Option<String> {
+    if allowed_here.iter().any(|k| k == key) {
+        return None;
+    }
+    let places: Vec<String> = SECTIONS
+        .iter()
+        .filter(|(_, keys)| keys.contains(&key))
+        .map(|(section, _)| {
+            if section.starts_with('[') {
+                format!("`{section}`")
+            } else {
+                (*section).to_string()
+            }
+        })
+        .collect();
+    (!places.is_empty()).then(|| places.join(" or "))
 }
 
 /// serde's names of Rust types, in words an analyst uses.

@@ -10,7 +10,7 @@ use super::raw::{
     PerState, RawAgencies, RawIntervention, RawParam, RawProgrammeEffect, RawScenario,
 };
 use super::toml_errors::toml_problem;
-use super::values::{as_number, parse_row, parse_scalar, quoted_list, round6, suggest};
+use super::values::{Money, as_number, parse_row, parse_scalar, quoted_list, round6, suggest};
 use super::{
     DEFAULT_ITERATIONS, DEFAULT_SEED, Discount, MAX_COUNT, MAX_ITERATIONS, MAX_YEARS, Scenario,
 };
@@ -18,7 +18,7 @@ use crate::model::{
     Agencies, Baseline, HomeCost, Intervention, KeepOutOfCare, ProgrammeCost, ProgrammeSpec,
     ReachSpec, STATES, UnitCosts, state_index,
 };
-use crate::params::{Dist, Domain, ParamSet, ROW_SUM_TOLERANCE, RowDist, RowId, ScalarId};
+use crate::params::{Dist, Domain, ParamSet, ROW_SUM_TOLERANCE, RowDist, RowId, ScalarId, Written};
 
 /// A count of families or children in care.
 const COUNT: Domain = Domain::range(0.0, MAX_COUNT);
@@ -41,7 +41,10 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
     let mut v = Validator {
         source,
         problems: Vec::new(),
+        warnings: Vec::new(),
         params: ParamSet::default(),
+        bad_scalars: Vec::new(),
+        bad_rows: Vec::new(),
     };
     let name = v.name(&raw, path);
     let years = v.integer("run.years", &raw.run.years, 1, MAX_YEARS) as u32;
@@ -71,6 +74,7 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         agencies: raw.agencies.as_ref().map(|_| &agencies),
     };
     let interventions = v.interventions(&raw.interventions, &context);
+    v.plausibility(&raw, &baseline, &interventions);
     let claims = super::claims::validate(source, &raw.claims, &v.params, &interventions);
     let claims = claims.unwrap_or_else(|problems| {
         v.problems.extend(problems);
@@ -80,7 +84,9 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         v.problems.sort_by_key(|p| (p.line, p.column));
         return Err(v.problems);
     }
+    v.warnings.sort_by_key(|p| (p.line, p.column));
     Ok(Scenario {
+        warnings: v.warnings,
         name,
         title: raw.title,
         description: raw.description,
@@ -100,6 +106,45 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
     })
 }
 
+/// The states a family starting in `targets` can come to, following the rows' non-zero
+/// moves (a row that could not be read is not followed).
+fn reachable_states(targets: [bool; 4], rows: &[Option<[f64; 4]>; 4]) -> [bool; 4] {
+    let mut reached = targets;
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for s in 0..4 {
+            let Some(row) = rows[s].filter(|_| reached[s]) else {
+                continue;
+            };
+            for t in 0..4 {
+                if row[t] > 0.0 && !reached[t] {
+                    reached[t] = true;
+                    changed = true;
+                }
+            }
+        }
+    }
+    reached
+}
+
+/// A count for a message: whole numbers with thousands separators (1,200), else six decimals.
+pub(super) fn count(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        let digits = format!("{}", x.abs() as u64);
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if x < 0.0 { format!("-{out}") } else { out }
+    } else {
+        round6(x)
+    }
+}
+
 /// What interventions are checked against.
 struct Context<'a> {
     years: u32,
@@ -108,10 +153,16 @@ struct Context<'a> {
     agencies: Option<&'a Agencies>,
 }
 
-struct Validator<'a> {
-    source: &'a str,
-    problems: Vec<Problem>,
-    params: ParamSet,
+pub(super) struct Validator<'a> {
+    pub(super) source: &'a str,
+    pub(super) problems: Vec<Problem>,
+    /// Things that look wrong but may be meant: printed, and refused with --deny-warnings.
+    pub(super) warnings: Vec<Problem>,
+    pub(super) params: ParamSet,
+    /// Parameters that could not be read (a placeholder stands in): checks that depend on
+    /// them are skipped, so one cause gives one error.
+    pub(super) bad_scalars: Vec<ScalarId>,
+    pub(super) bad_rows: Vec<RowId>,
 }
 
 impl Validator<'_> {
@@ -123,6 +174,22 @@ impl Validator<'_> {
             field: field.to_string(),
             message: message.into(),
         });
+    }
+
+    /// Records a warning: the value is allowed but looks like a slip.
+    pub(super) fn warn(&mut self, span: Range<usize>, field: &str, message: impl Into<String>) {
+        let (line, column) = line_column(self.source, span.start);
+        self.warnings.push(Problem {
+            line,
+            column,
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// True when every one of these scalar parameters was read without a problem.
+    pub(super) fn all_good(&self, ids: &[ScalarId]) -> bool {
+        ids.iter().all(|id| !self.bad_scalars.contains(id))
     }
 
     fn name(&mut self, raw: &RawScenario, path: &Path) -> String {
@@ -192,12 +259,21 @@ impl Validator<'_> {
 
     /// Registers a scalar parameter; on a problem, records it and registers a placeholder.
     fn scalar(&mut self, field: &str, raw: &RawParam, domain: Domain) -> ScalarId {
-        match parse_scalar(raw.get_ref(), domain) {
-            Ok((dist, source)) => self.params.add_scalar(field.to_string(), source, dist),
+        match parse_scalar(raw.get_ref(), domain, Money::of(field)) {
+            Ok(parsed) => {
+                let id = self
+                    .params
+                    .add_scalar(field.to_string(), parsed.source, parsed.dist);
+                self.params.set_written(id, parsed.written);
+                id
+            }
             Err(message) => {
                 self.problem(raw.span(), field, message);
-                self.params
-                    .add_scalar(field.to_string(), None, Dist::fixed(0.0))
+                let id = self
+                    .params
+                    .add_scalar(field.to_string(), None, Dist::fixed(0.0));
+                self.bad_scalars.push(id);
+                id
             }
         }
     }
@@ -212,9 +288,17 @@ impl Validator<'_> {
     ) -> ScalarId {
         match raw {
             Some(raw) => self.scalar(field, raw, domain),
-            None => self
-                .params
-                .add_scalar(field.to_string(), None, Dist::fixed(default)),
+            None => {
+                let id = self
+                    .params
+                    .add_scalar(field.to_string(), None, Dist::fixed(default));
+                let written = Written {
+                    by_default: true,
+                    ..Written::default()
+                };
+                self.params.set_written(id, written);
+                id
+            }
         }
     }
 
@@ -234,7 +318,9 @@ impl Validator<'_> {
             Err(message) => {
                 self.problem(raw.span(), field, message);
                 let placeholder = RowDist::fixed(&[0.0, 0.0, 0.0, 1.0]).expect("a valid row");
-                self.params.add_row(field.to_string(), None, placeholder)
+                let id = self.params.add_row(field.to_string(), None, placeholder);
+                self.bad_rows.push(id);
+                id
             }
         }
     }
@@ -247,6 +333,7 @@ impl Validator<'_> {
             &pop.children_per_family,
             CHILDREN,
         );
+        self.check_total_families(&pop.families, &families);
         let children_in_care =
             self.scalar("population.children_in_care", &pop.children_in_care, COUNT);
         let rows = raw.transitions.as_array();
@@ -523,18 +610,21 @@ impl Validator<'_> {
     }
 
     /// The largest value a parameter can take (its mean when its support is unbounded).
-    fn highest(&self, id: ScalarId) -> f64 {
+    pub(super) fn highest(&self, id: ScalarId) -> f64 {
         self.params.scalar(id).map_or(f64::NAN, |d| {
             let (_, hi) = d.support();
             if hi.is_finite() { hi } else { d.mean() }
         })
     }
 
-    fn mean_of(&self, id: ScalarId) -> f64 {
+    pub(super) fn mean_of(&self, id: ScalarId) -> f64 {
         self.params.scalar(id).map_or(f64::NAN, Dist::mean)
     }
 
-    /// A reached family's transition row must stay a probability row at the strongest effect.
+    /// Every row a reached family can come to must stay a probability row at the strongest
+    /// effect: the target states' rows and the rows of every state their moves lead to (a
+    /// reached family keeps its relative risks wherever it moves). Rows or relative risks that
+    /// could not be read are skipped: their own problem is reported already.
     fn check_programme_rows(
         &mut self,
         prefix: &str,
@@ -542,45 +632,70 @@ impl Validator<'_> {
         spec: &ProgrammeSpec,
         ctx: &Context,
     ) {
-        let up = self.highest(spec.up_relative_risk);
-        let down = self.highest(spec.down_relative_risk);
-        let span = raw
-            .up_relative_risk
-            .as_ref()
-            .or(raw.down_relative_risk.as_ref())
-            .map_or_else(|| raw.target_states.span(), |r| r.span());
-        for (s, id) in ctx.baseline.transitions.iter().enumerate() {
-            if !spec.targets[s] {
-                continue;
+        let rows: [Option<[f64; 4]>; 4] = std::array::from_fn(|s| {
+            let id = ctx.baseline.transitions[s];
+            if self.bad_rows.contains(&id) {
+                None
+            } else {
+                self.params.row_mean(id)
             }
-            let Some(row) = self.params.row_mean(*id) else {
-                continue;
-            };
-            let ups: f64 = row[s + 1..].iter().sum();
-            let downs: f64 = row[..s].iter().sum();
-            let moves = ups * up + downs * down;
-            if moves > 1.0 + 1e-9 {
-                self.problem(
-                    span.clone(),
-                    &format!("{prefix}.up_relative_risk"),
-                    format!(
-                        "pushes the {} row out of [0, 1]: moves up {} x {} plus moves down {} x {} = {}, so the chance of staying would be {}; lower the relative risks (at most {} on moves up with this row)",
-                        STATES[s],
-                        round6(ups),
-                        round6(up),
-                        round6(downs),
-                        round6(down),
-                        round6(moves),
-                        round6(1.0 - moves),
-                        round6(((1.0 - downs * down) / ups).max(0.0)),
-                    ),
-                );
+        });
+        let reachable = reachable_states(spec.targets, &rows);
+        let via = |s: usize| {
+            if spec.targets[s] {
+                String::new()
+            } else {
+                format!(
+                    " (reached families can move to {} and keep the programme's relative risks there)",
+                    STATES[s]
+                )
             }
+        };
+        if self.all_good(&[spec.up_relative_risk, spec.down_relative_risk]) {
+            let up = self.highest(spec.up_relative_risk);
+            let down = self.highest(spec.down_relative_risk);
+            let span = raw
+                .up_relative_risk
+                .as_ref()
+                .or(raw.down_relative_risk.as_ref())
+                .map_or_else(|| raw.target_states.span(), |r| r.span());
+            for s in (0..4).filter(|s| reachable[*s]) {
+                let Some(row) = rows[s] else {
+                    continue;
+                };
+                let ups: f64 = row[s + 1..].iter().sum();
+                let downs: f64 = row[..s].iter().sum();
+                let moves = ups * up + downs * down;
+                if moves > 1.0 + 1e-9 {
+                    self.problem(
+                        span.clone(),
+                        &format!("{prefix}.up_relative_risk"),
+                        format!(
+                            "pushes the {} row out of [0, 1]{}: moves up {} x {} plus moves down {} x {} = {}, so the chance of staying would be {}; lower the relative risks (at most {} on moves up with this row)",
+                            STATES[s],
+                            via(s),
+                            round6(ups),
+                            round6(up),
+                            round6(downs),
+                            round6(down),
+                            round6(moves),
+                            round6(1.0 - moves),
+                            round6(((1.0 - downs * down) / ups).max(0.0)),
+                        ),
+                    );
+                }
+            }
+        }
+        if !self.all_good(&[spec.care_entry_relative_risk]) {
+            return;
         }
         let entry = self.highest(spec.care_entry_relative_risk);
         for (s, id) in ctx.baseline.entry_rate.iter().enumerate() {
+            if !reachable[s] || !self.all_good(&[*id]) {
+                continue;
+            }
             let rate = self.mean_of(*id);
-            if spec.targets[s] && rate * entry > 1.0 + 1e-9 {
+            if rate * entry > 1.0 + 1e-9 {
                 let span = raw
                     .care_entry_relative_risk
                     .as_ref()
@@ -589,18 +704,20 @@ impl Validator<'_> {
                     span,
                     &format!("{prefix}.care_entry_relative_risk"),
                     format!(
-                        "makes the care entry rate of {} families {} x {} = {}, above 1; lower it",
+                        "makes the care entry rate of {} families {} x {} = {}, above 1{}; lower it",
                         STATES[s],
                         round6(rate),
                         round6(entry),
-                        round6(rate * entry)
+                        round6(rate * entry),
+                        via(s),
                     ),
                 );
             }
         }
     }
 
-    /// A programme cannot reach more families a year than the target states hold.
+    /// A programme cannot reach more families a year than the target states hold; over its
+    /// years of intake, reaching more than there are is allowed (it runs short) but warned of.
     fn check_reach(
         &mut self,
         prefix: &str,
@@ -614,26 +731,72 @@ impl Validator<'_> {
         let Some(span) = raw.families_per_year.as_ref().map(|r| r.span()) else {
             return;
         };
+        let mut inputs = vec![id];
+        inputs.extend(
+            (0..4)
+                .filter(|s| spec.targets[*s])
+                .map(|s| ctx.baseline.families[s]),
+        );
+        inputs.extend(spec.capacity);
+        if !self.all_good(&inputs) {
+            return;
+        }
         let population: f64 = (0..4)
             .filter(|s| spec.targets[*s])
             .map(|s| self.mean_of(ctx.baseline.families[s]))
             .sum();
+        let states = STATES
+            .iter()
+            .zip(spec.targets)
+            .filter(|(_, t)| *t)
+            .map(|(s, _)| *s)
+            .collect::<Vec<_>>()
+            .join(", ");
         let reach = self.mean_of(id);
         if reach > population {
             self.problem(
                 span,
                 &format!("{prefix}.families_per_year"),
                 format!(
-                    "reaches {} families a year, but the target states ({}) hold only {} families: lower it, or use share_per_year",
+                    "reaches {} families a year, but the target states ({states}) hold only {} families: lower it, or use share_per_year",
                     round6(reach),
-                    STATES
-                        .iter()
-                        .zip(spec.targets)
-                        .filter(|(_, t)| *t)
-                        .map(|(s, _)| *s)
-                        .collect::<Vec<_>>()
-                        .join(", "),
                     round6(population)
+                ),
+            );
+            return;
+        }
+        let per_year = spec.capacity.map_or(reach, |c| reach.min(self.mean_of(c)));
+        let total = per_year * f64::from(spec.years);
+        if per_year > 0.0 && total > population + 1e-9 {
+            let short_in = (population / per_year).floor() as u64 + 1;
+            self.warn(
+                span,
+                &format!("{prefix}.families_per_year"),
+                format!(
+                    "takes on {} families a year for {} years ({} in all), but the target states ({states}) hold {} families: it runs out of families to reach in year {short_in}; if that is not meant, lower families_per_year or the programme's years",
+                    count(per_year),
+                    spec.years,
+                    count(total),
+                    count(population)
+                ),
+            );
+        }
+    }
+
+    /// The families of all states together must stay within the limit.
+    fn check_total_families(&mut self, raw: &PerState<RawParam>, ids: &[ScalarId; 4]) {
+        if !self.all_good(ids) {
+            return;
+        }
+        let total: f64 = ids.iter().map(|id| self.highest(*id)).sum();
+        if total > MAX_COUNT {
+            self.problem(
+                raw.chaotic.span(),
+                "population.families",
+                format!(
+                    "the families of the four states add up to {} (at their largest), more than the limit of {} in all: count families, not people, and check for extra digits",
+                    count(total),
+                    count(MAX_COUNT)
                 ),
             );
         }
