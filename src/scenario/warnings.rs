@@ -2,6 +2,7 @@
 //! written as a relative risk, a weekly cost given as a yearly one). Each names what looks
 //! wrong and what was probably meant; `--deny-warnings` turns them into errors.
 
+use super::hints::toml_number;
 use super::raw::{RawIntervention, RawParam, RawScenario};
 use super::validate::{Validator, count};
 use super::values::round6;
@@ -62,9 +63,12 @@ impl Validator<'_> {
         };
         let span = raw.care.cost.span();
         let weekly_hint = if self.params.written(b.care_cost).per == Per::Year {
-            "a weekly figure? write `per = \"week\"` in its table, as in cost = { value = 4_500, per = \"week\" }"
+            format!(
+                "a weekly figure? write `per = \"week\"` in its table, as in cost = {{ value = {}, per = \"week\" }}",
+                toml_number(care)
+            )
         } else {
-            "check the figure and its `per`"
+            "check the figure and its `per`".to_string()
         };
         if care < LOWEST_CARE_COST {
             self.warn(
