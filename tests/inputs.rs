@@ -258,6 +258,14 @@ const ONE_CAUSE: &[(&str, &str, &str, &str, &str, &str)] = &[
         "between 0 and 1; shares and probabilities are written as decimals: if 5 is a percentage, write 0.05",
     ),
     (
+        "agency shares as percentages",
+        "programme.toml",
+        "chaotic       = [0.5, 0.2, 0.3]",
+        "chaotic       = [50, 20, 30]",
+        "agencies.chaotic",
+        "if 50 is a percentage, write 0.5",
+    ),
+    (
         "arithmetic in a value",
         "scenarios/gm-family-ladder.toml",
         "{ value = 5_000, source",
@@ -409,6 +417,30 @@ fn a_weekly_cost_is_the_same_as_its_yearly_equivalent() {
         .unwrap();
     assert_eq!(p.written.per, prevsim::params::Per::Week);
     assert_eq!(p.written.price_year, Some(2024));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("weekly.toml");
+    std::fs::write(&file, &weekly).unwrap();
+    let out = dir.path().join("out");
+    let run = common::prevsim(
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "--fixed",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let md = std::fs::read_to_string(out.join("tiny/summary.md")).unwrap();
+    assert!(
+        md.contains("## Money figures as written\n\n- `care.cost`: £1,000 a week on average, x 52.178571 = £52,179 a year, in 2024 prices\n"),
+        "{md}"
+    );
     let (m, _) = result(&monthly);
     let (_, d) = m.params.scalar_by_name("care.cost").unwrap();
     assert_eq!(d.mean(), 4_500.0 * 12.0);

@@ -131,5 +131,13 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
             md.push('\n');
         }
     }
+    let converted = crate::scenario::converted_figures(scenario);
+    if !converted.is_empty() {
+        let _ = writeln!(md, "## Money figures as written\n");
+        for line in converted {
+            let _ = writeln!(md, "- {line}");
+        }
+        md.push('\n');
+    }
     md
 }

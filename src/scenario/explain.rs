@@ -120,6 +120,41 @@ fn row_p5_p95(row: &RowDist) -> [(f64, f64); 4] {
     })
 }
 
+/// For each money figure written per week or month, or with a price year, one line saying how
+/// it was written and what the model uses (a year's amount), for summary.md.
+pub fn converted_figures(scenario: &Scenario) -> Vec<String> {
+    scenario
+        .params
+        .parameters()
+        .iter()
+        .filter(|p| p.written.per != Per::Year || p.written.price_year.is_some())
+        .filter_map(|p| match &p.value {
+            ParamValue::Scalar(dist) => {
+                let unit = Unit::of(&p.name);
+                let mut line = format!("`{}`: ", p.name);
+                if p.written.per == Per::Year {
+                    let _ = write!(line, "mean {}", unit.format(dist.mean()));
+                } else {
+                    let k = p.written.per.per_year();
+                    let _ = write!(
+                        line,
+                        "{} a {} on average, x {} = {} a year",
+                        unit.format(dist.mean() / k),
+                        p.written.per.word(),
+                        round6(k),
+                        unit.format(dist.mean())
+                    );
+                }
+                if let Some(y) = p.written.price_year {
+                    let _ = write!(line, ", in {y} prices");
+                }
+                Some(line)
+            }
+            ParamValue::Row(_) => None,
+        })
+        .collect()
+}
+
 /// The text `validate --explain` prints for a scenario.
 pub fn explain(scenario: &Scenario) -> String {
     let mut out = String::new();

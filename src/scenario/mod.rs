@@ -18,7 +18,7 @@ mod warnings;
 
 pub use claims::{Claim, Input, Quantity, Requirement, Test, is_money_parameter};
 pub use error::{Problem, ScenarioError, line_column};
-pub use explain::explain;
+pub use explain::{converted_figures, explain};
 pub use starter::{starter_scenario, valid_name};
 
 use std::path::{Path, PathBuf};

@@ -886,7 +886,14 @@ impl Validator<'_> {
                 self.problem(
                     list.span(),
                     &field,
-                    format!("share {bad} is not allowed: each share must be between 0 and 1"),
+                    if *bad > 1.0 && *bad <= 100.0 {
+                        format!(
+                            "share {bad} is not allowed: each share must be between 0 and 1; shares are written as decimals: if {bad} is a percentage, write {}",
+                            round6(bad / 100.0)
+                        )
+                    } else {
+                        format!("share {bad} is not allowed: each share must be between 0 and 1")
+                    },
                 );
                 return values.clone();
             }
