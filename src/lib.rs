@@ -14,6 +14,7 @@
 //! [`check`] (a document's claims against the model), [`charts`] (charts drawn from typed
 //! results) and [`plot`] (the `plot` command as a library).
 
+pub mod area;
 pub mod charts;
 pub mod check;
 pub mod engine;
