@@ -342,6 +342,14 @@ fn print_finished(done: &Finished) {
         done.scenario.display_name(),
         done.folder.display()
     );
+    let options = prevsim::engine::RunOptions {
+        iterations: r.iterations,
+        seed: r.seed,
+        fixed: r.fixed,
+    };
+    if let Some(check) = prevsim::calibrate::reality::reality_check(&done.scenario, options) {
+        print!("{}", check.render());
+    }
     for (name, s) in &r.interventions {
         let m = |k| s.metric(k);
         if let (Some(net), Some(y0)) = (m(Metric::NetSavingPv), m(Metric::GrossSavingYear0)) {
@@ -380,4 +388,137 @@ fn payback_line(p: &prevsim::report::Payback, fixed: bool) -> String {
         p.p95,
         percent(p.never)
     )
+}
+
+/// `area`: every area, or one area's series.
+pub fn area(name: Option<&str>) -> Result<()> {
+    use prevsim::area::{Areas, Kind, series_table};
+    let areas = Areas::published()?;
+    let Some(name) = name else {
+        for kind in [Kind::England, Kind::Region, Kind::Group, Kind::Council] {
+            let list: Vec<_> = areas.list.iter().filter(|a| a.kind == kind).collect();
+            println!("{} ({}):", kind.label(), list.len());
+            for a in list {
+                let years = prevsim::scenario::calibration::describe_years(&a.years());
+                match (&a.region, a.members.is_empty()) {
+                    (Some(r), _) if !r.is_empty() => println!("  {} ({r}; {years})", a.name),
+                    (_, false) => println!("  {} ({}; {years})", a.name, a.members.join(", ")),
+                    _ => println!("  {} ({years})", a.name),
+                }
+            }
+        }
+        println!(
+            "\n`prevsim area NAME` shows one area's figures. Source: {}.",
+            prevsim::area::ATTRIBUTION
+        );
+        return Ok(());
+    };
+    let a = areas.find(name)?;
+    let what = match (&a.region, a.members.is_empty()) {
+        (Some(r), _) if !r.is_empty() => format!("{}, {r}", a.kind.label()),
+        (_, false) => format!("{}: {}", a.kind.label(), a.members.join(", ")),
+        _ => a.kind.label().to_string(),
+    };
+    println!("{} ({what})", a.name);
+    print!("{}", series_table(a));
+    for note in &a.notes {
+        println!("note: {note}");
+    }
+    if let Some(o) = a.outturn_2010 {
+        println!(
+            "2009-10 outturn on children looked after (s52 line \"Total Children Looked After\"): {} gross, {} net",
+            gbp(o.gross),
+            gbp(o.net)
+        );
+    }
+    println!(
+        "Years end on 31 March; '-' is not published (suppressed or not collected). Source: {}.",
+        prevsim::area::ATTRIBUTION
+    );
+    Ok(())
+}
+
+/// `new NAME --area AREA`: writes NAME.toml in the current folder.
+pub fn new_for_area(name: &str, area: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if !ok {
+        bail!(
+            "\"{name}\" cannot be a scenario name: use letters, digits, '-', '_' and '.' only (for example \"bolton-early-help\")"
+        );
+    }
+    let a = prevsim::area::Areas::published()?.find(area)?;
+    let text = prevsim::area::starter::scenario(a, name)?;
+    let path = PathBuf::from(format!("{name}.toml"));
+    if path.exists() {
+        bail!(
+            "{} already exists; choose another name or move the file away (prevsim never overwrites a scenario)",
+            path.display()
+        );
+    }
+    // The text must be a valid scenario: refuse to write one that is not (a fault in prevsim).
+    Scenario::parse(&text, &path)?;
+    prevsim::export::writer::write_file_atomically(&path, text.as_bytes())?;
+    println!(
+        "wrote {} for {} (figures from DfE, years to 31 March); next: prevsim run {}, prevsim calibrate {}",
+        path.display(),
+        a.name,
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
+/// `calibrate FILE --out DIR`.
+pub fn calibrate(file: &Path, out: &Path) -> Result<()> {
+    use prevsim::calibrate::{self, output};
+    let scenario = Scenario::load(file)?;
+    let started = std::time::Instant::now();
+    let fit = calibrate::calibrate(&scenario)?;
+    let date = prevsim::export::manifest::utc_timestamp(invocation().unix_time);
+    let date = date.get(..10).unwrap_or(&date).to_string();
+    let dest = output::write(&fit, &scenario, out, &date)?;
+    println!(
+        "{} calibrated to {} ({} published figures, {} particles, seed {}) in {:.1} s -> {}",
+        scenario.display_name(),
+        fit.area,
+        fit.window.points.len(),
+        fit.particles,
+        fit.seed,
+        started.elapsed().as_secs_f64(),
+        dest.display()
+    );
+    println!(
+        "  start: {} children in care, {}",
+        prevsim::area::count(Some(fit.window.start_stock)),
+        fit.window.start_note
+    );
+    for (i, name) in fit.inputs.iter().enumerate() {
+        let prior: Vec<f64> = fit.prior.iter().map(|p| p[i]).collect();
+        let post = fit.posterior(i);
+        if let (Some(a), Some(b)) = (
+            prevsim::stats::Summary::of(&prior),
+            prevsim::stats::Summary::of(&post),
+        ) {
+            println!(
+                "  {name}: prior mean {:.4} (P5-P95 {:.4} to {:.4}) -> posterior mean {:.4} (P5-P95 {:.4} to {:.4})",
+                a.mean, a.p5, a.p95, b.mean, b.p5, b.p95
+            );
+        }
+    }
+    println!(
+        "  effective sample size {:.0} of {} particles; {} distinct particles in {} draws; {:.0}% of published figures inside the calibrated P5-P95",
+        fit.ess(),
+        fit.particles,
+        (fit.acceptance() * fit.resampled.len() as f64).round(),
+        fit.resampled.len(),
+        fit.coverage() * 100.0
+    );
+    for w in output::warnings(&fit) {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
 }

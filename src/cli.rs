@@ -127,6 +127,32 @@ comparison beside the first folder.")]
         #[arg(long, default_value = "auto", value_parser = parse_unit)]
         unit: MoneyUnit,
     },
+    /// List the areas with published figures, or show one area's series (DfE children looked after)
+    #[command(after_help = "Examples:
+  prevsim area                          every council, region, group and England
+  prevsim area \"Greater Manchester\"     the ten councils' figures, summed, by year
+  prevsim area manch                    areas whose names are near this
+
+Figures: Department for Education, Children looked after in England including adoptions
+(Open Government Licence v3.0), years ending 31 March; '-' where not published.")]
+    Area {
+        /// An area's name (any case); without it, every area is listed
+        name: Option<String>,
+    },
+    /// Fit a scenario's care inputs to its area's published figures ([calibration] block)
+    #[command(after_help = "Example:
+  prevsim calibrate bolton.toml --out output
+
+Writes OUT/<scenario name>/calibration/: fit.csv (year, series, observed, p5, p50, p95),
+posterior.csv, diagnostics.json, chart-calibration.png and .svg, and calibrated.toml (the
+scenario with the fitted inputs replaced by their posterior; it validates and runs).")]
+    Calibrate {
+        /// Scenario file with a [calibration] block
+        file: PathBuf,
+        /// Folder for results
+        #[arg(short, long, default_value = "output")]
+        out: PathBuf,
+    },
     /// Check scenario files without running them
     #[command(after_help = "Examples:
   prevsim validate scenarios/*.toml
@@ -152,12 +178,17 @@ look like slips, such as an optimism bias of 5 (500%) or a weekly care cost; wit
     #[command(after_help = "Examples:
   prevsim new my-area                          writes my-area.toml
   prevsim new scenarios/my-area.toml           writes it there
+  prevsim new bolton --area Bolton             fitted to Bolton's published DfE figures
 
 Every figure is a placeholder marked \"assumption: replace\". An existing file is never
 overwritten.")]
     New {
         /// The scenario's name (letters, digits, '-', '_', '.'), or a path ending in .toml
         name: String,
+        /// Fit it to this council's, region's, group's or England's published figures (DfE):
+        /// writes NAME.toml in the current folder
+        #[arg(long)]
+        area: Option<String>,
     },
 }
 

@@ -15,6 +15,7 @@
 //! results) and [`plot`] (the `plot` command as a library).
 
 pub mod area;
+pub mod calibrate;
 pub mod charts;
 pub mod check;
 pub mod engine;

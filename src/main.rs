@@ -53,7 +53,13 @@ fn main() -> ExitCode {
             explain,
             deny_warnings,
         } => app::validate(&files, explain, deny_warnings),
-        Command::New { name } => app::new(&name),
+        Command::New { name, area: None } => app::new(&name),
+        Command::New {
+            name,
+            area: Some(area),
+        } => app::new_for_area(&name, &area),
+        Command::Area { name } => app::area(name.as_deref()),
+        Command::Calibrate { file, out } => app::calibrate(&file, &out),
         Command::Verify { folders } => app::verify(&folders),
         // `check` has its own exit codes: 0 no claim refuted, 1 refuted, 2 an error.
         Command::Check {

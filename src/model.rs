@@ -29,6 +29,8 @@ pub struct Baseline {
     /// `transitions[s]` is where a family in state `s` is one year later.
     pub transitions: [RowId; 4],
     pub entry_rate: [ScalarId; 4],
+    /// Multiplies every state's entry rate (capped at 1); 1 unless the scenario says.
+    pub entry_scale: ScalarId,
     pub exit_rate: ScalarId,
     pub unit_costs: UnitCosts,
     pub care_cost: ScalarId,

@@ -51,7 +51,11 @@ impl Row<'_> {
 ///
 /// # Errors
 /// The text is not CSV, or a header the reader needs is missing.
-pub fn read_csv(text: &str, file: &str, needed: &[&str]) -> Result<(Vec<String>, Vec<Vec<String>>, Vec<usize>), DataError> {
+pub fn read_csv(
+    text: &str,
+    file: &str,
+    needed: &[&str],
+) -> Result<(Vec<String>, Vec<Vec<String>>, Vec<usize>), DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -272,7 +276,13 @@ pub fn read_2010(
     for_each_row(
         march.0,
         march.1,
-        &["geog_l", "geog_c", "geog_n", "MarTotal_2010", "Mid2009Pop0-17"],
+        &[
+            "geog_l",
+            "geog_c",
+            "geog_n",
+            "MarTotal_2010",
+            "Mid2009Pop0-17",
+        ],
         |row| {
             let f = out.entry(unit(row)).or_default();
             f.looked_after = value(row.get("MarTotal_2010"), march.1, row.line, "MarTotal_2010")?;
@@ -290,8 +300,12 @@ pub fn read_2010(
         started.1,
         &["geog_l", "geog_c", "geog_n", "StartTotal_2010"],
         |row| {
-            out.entry(unit(row)).or_default().started =
-                value(row.get("StartTotal_2010"), started.1, row.line, "StartTotal_2010")?;
+            out.entry(unit(row)).or_default().started = value(
+                row.get("StartTotal_2010"),
+                started.1,
+                row.line,
+                "StartTotal_2010",
+            )?;
             Ok(())
         },
     )?;
@@ -300,8 +314,12 @@ pub fn read_2010(
         ceased.1,
         &["geog_l", "geog_c", "geog_n", "CeasedTotal_2010"],
         |row| {
-            out.entry(unit(row)).or_default().ceased =
-                value(row.get("CeasedTotal_2010"), ceased.1, row.line, "CeasedTotal_2010")?;
+            out.entry(unit(row)).or_default().ceased = value(
+                row.get("CeasedTotal_2010"),
+                ceased.1,
+                row.line,
+                "CeasedTotal_2010",
+            )?;
             Ok(())
         },
     )?;

@@ -9,6 +9,7 @@
 //! its members', and missing when any member's is.
 
 pub mod data;
+pub mod starter;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -463,11 +464,7 @@ pub fn count(x: Option<f64>) -> String {
                 }
                 out.push(c);
             }
-            if n < 0 {
-                format!("-{out}")
-            } else {
-                out
-            }
+            if n < 0 { format!("-{out}") } else { out }
         }
     }
 }

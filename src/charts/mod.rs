@@ -27,6 +27,7 @@
 //! results) returns no height and is skipped.
 
 mod agencies;
+pub mod calibration;
 mod comparison;
 pub mod compute;
 pub mod data;

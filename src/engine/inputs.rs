@@ -117,7 +117,7 @@ impl ArmInputs {
             children_per_family: get4(&model.children_per_family),
             children_in_care: v.get(model.children_in_care),
             transitions: model.transitions.map(|id| v.row(id)),
-            entry_rate: get4(&model.entry_rate),
+            entry_rate: get4(&model.entry_rate).map(|r| (r * v.get(model.entry_scale)).min(1.0)),
             exit_rate: v.get(model.exit_rate),
             unit_cost: [chaotic, barely, coping, thriving],
             care_cost: v.get(model.care_cost),

@@ -4,6 +4,7 @@
 //! refuses unknown keys; [`validate`] turns the mirror into a [`Scenario`], collecting every
 //! problem with its line and column. The engine only ever sees a valid `Scenario`.
 
+pub mod calibration;
 mod claims;
 mod error;
 mod explain;
@@ -128,6 +129,8 @@ pub struct Scenario {
     pub claims: Vec<Claim>,
     /// Values accepted but that look like slips, in file order (see [`Scenario::warning_lines`]).
     pub warnings: Vec<Problem>,
+    /// The area the model is fitted to (`[calibration]`), if the file names one.
+    pub calibration: Option<calibration::Calibration>,
 }
 
 impl Scenario {

@@ -28,6 +28,8 @@ pub struct RawScenario {
     /// Claims from documents, checked by `prevsim check` (see [`super::claims`]).
     #[serde(default)]
     pub claims: Vec<Spanned<super::claims::RawClaim>>,
+    /// The area whose published figures the model is fitted to (see [`super::calibration`]).
+    pub calibration: Option<Spanned<super::calibration::RawCalibration>>,
 }
 
 /// `[agencies]`: agency names, and each unit cost's shares in the order of the names.
@@ -87,6 +89,8 @@ pub struct RawCare {
     pub entry_rate: PerState<RawParam>,
     pub exit_rate: RawParam,
     pub cost: RawParam,
+    /// A multiplier on every state's entry rate (default 1), the input `prevsim calibrate` fits.
+    pub entry_scale: Option<RawParam>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -80,6 +80,11 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         v.problems.extend(problems);
         Vec::new()
     });
+    let calibration = raw.calibration.as_ref().and_then(|c| {
+        super::calibration::validate(source, c, &v.params)
+            .map_err(|problems| v.problems.extend(problems))
+            .ok()
+    });
     if !v.problems.is_empty() {
         v.problems.sort_by_key(|p| (p.line, p.column));
         return Err(v.problems);
@@ -103,6 +108,7 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         agencies,
         interventions,
         claims,
+        calibration,
     })
 }
 
@@ -343,6 +349,12 @@ impl Validator<'_> {
             self.per_state("care.entry_rate", &raw.care.entry_rate, Domain::PROBABILITY);
         let exit_rate = self.scalar("care.exit_rate", &raw.care.exit_rate, Domain::PROBABILITY);
         let care_cost = self.scalar("care.cost", &raw.care.cost, MONEY);
+        let entry_scale = self.scalar_or(
+            "care.entry_scale",
+            raw.care.entry_scale.as_ref(),
+            1.0,
+            RELATIVE_RISK,
+        );
         let uc = &raw.unit_costs;
         let unit_costs = UnitCosts {
             coping: self.scalar("unit_costs.coping", &uc.coping, MONEY),
@@ -370,6 +382,7 @@ impl Validator<'_> {
             children_in_care,
             transitions,
             entry_rate,
+            entry_scale,
             exit_rate,
             unit_costs,
             care_cost,
