@@ -359,6 +359,12 @@ pub fn calibrate_to(
     cal: &Calibration,
     area: &Area,
 ) -> Result<Fit, CalibrateError> {
+    if cal.fit.is_empty() {
+        return Err(CalibrateError::Window(format!(
+            "{}: [calibration] names no inputs to fit; add `fit = [\"care.exit_rate\", \"care.entry_scale\"]` (each with a distribution, its prior)",
+            scenario.path.display()
+        )));
+    }
     let window = window(area, cal)?;
     let seed = cal.seed.unwrap_or(scenario.seed);
     let ids: Vec<_> = cal

@@ -39,7 +39,7 @@ pub struct RawCalibration {
     pub first_year: Spanned<i64>,
     pub years: Option<Spanned<Vec<i64>>>,
     pub series: Option<Spanned<Vec<String>>>,
-    pub fit: Spanned<Vec<String>>,
+    pub fit: Option<Spanned<Vec<String>>>,
     pub particles: Option<Spanned<i64>>,
     pub replicates: Option<Spanned<i64>>,
     pub draws: Option<Spanned<i64>>,
@@ -219,7 +219,9 @@ pub fn validate(
         }
     }
     let mut fit: Vec<String> = Vec::new();
-    for name in c.fit.get_ref() {
+    let empty = Spanned::new(0..0, Vec::new());
+    let fit_list = c.fit.as_ref().unwrap_or(&empty);
+    for name in fit_list.get_ref() {
         let names: Vec<String> = if name == "care.entry_rate.*" {
             STATES
                 .iter()
@@ -237,7 +239,7 @@ pub fn validate(
                     .collect();
                 let hint = suggest(&n, known.iter().copied());
                 v.problem(
-                    c.fit.span(),
+                    fit_list.span(),
                     "fit",
                     format!("`{n}` cannot be fitted to published care figures{hint}; fit `care.exit_rate`, `care.entry_scale` (one factor on every entry rate), `care.entry_rate.<state>` or `care.entry_rate.*`"),
                 );
@@ -245,19 +247,19 @@ pub fn validate(
             }
             match params.scalar_by_name(&n) {
                 Some((_, d)) if d.is_fixed() => v.problem(
-                    c.fit.span(),
+                    fit_list.span(),
                     "fit",
                     format!("`{n}` is a fixed value ({}); a fitted input needs a distribution to start from (its prior), for example {}", d.mean(), prior_hint(&n, d.mean())),
                 ),
                 Some(_) if fit.contains(&n) => {}
                 Some(_) => fit.push(n),
-                None => v.problem(c.fit.span(), "fit", format!("the scenario has no input `{n}`")),
+                None => v.problem(fit_list.span(), "fit", format!("the scenario has no input `{n}`")),
             }
         }
     }
-    if c.fit.get_ref().is_empty() {
+    if c.fit.as_ref().is_some_and(|f| f.get_ref().is_empty()) {
         v.problem(
-            c.fit.span(),
+            fit_list.span(),
             "fit",
             "name at least one input to fit, such as [\"care.exit_rate\", \"care.entry_scale\"]"
                 .into(),
