@@ -47,15 +47,14 @@ impl Row<'_> {
     }
 }
 
+/// A CSV file's header, rows and each row's line number.
+pub type Csv = (Vec<String>, Vec<Vec<String>>, Vec<usize>);
+
 /// Reads a CSV file's text (with or without a byte-order mark) into its header and rows.
 ///
 /// # Errors
 /// The text is not CSV, or a header the reader needs is missing.
-pub fn read_csv(
-    text: &str,
-    file: &str,
-    needed: &[&str],
-) -> Result<(Vec<String>, Vec<Vec<String>>, Vec<usize>), DataError> {
+pub fn read_csv(text: &str, file: &str, needed: &[&str]) -> Result<Csv, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)

@@ -253,11 +253,11 @@ pub fn scenario(area: &Area, name: &str) -> Result<String, StarterError> {
     );
     let _ = writeln!(w);
     let _ = writeln!(w, "[population.families]");
-    for s in 0..4 {
+    for (s, state) in STATES.iter().enumerate() {
         let _ = writeln!(
             w,
             "{:<13} = {{ value = {}, source = \"DfE, {file}: {} children aged 0-17, year ending 31 March {}, / {CHILDREN_PER_FAMILY} children per family; share in this state: assumption\" }}",
-            STATES[s],
+            state,
             toml_int(fit.families[s]),
             count(Some(fit.population)),
             fit.latest
@@ -320,11 +320,11 @@ pub fn scenario(area: &Area, name: &str) -> Result<String, StarterError> {
     );
     let _ = writeln!(w);
     let _ = writeln!(w, "[care.entry_rate]");
-    for s in 0..4 {
+    for (s, state) in STATES.iter().enumerate() {
         let _ = writeln!(
             w,
             "{:<13} = {{ value = {}, source = \"DfE, {file}: scaled so the first year brings in {} children, the mean who started to be looked after in the years ending 31 March {span}; shape across states: assumption\" }}",
-            STATES[s],
+            state,
             fit.entry_rate[s],
             count(Some(fit.mean_started))
         );

@@ -94,8 +94,10 @@ pub fn warnings(fit: &Fit) -> Vec<String> {
     for (i, name) in fit.inputs.iter().enumerate() {
         let prior: Vec<f64> = fit.prior.iter().map(|p| p[i]).collect();
         let post = fit.posterior(i);
-        if let (Some(a), Some(b)) = (Summary::of(&prior), Summary::of(&post)) {
-            if b.mean < a.p5 || b.mean > a.p95 {
+        if let (Some(a), Some(b)) = (Summary::of(&prior), Summary::of(&post))
+            && (b.mean < a.p5 || b.mean > a.p95)
+        {
+            {
                 w.push(format!(
                     "`{name}`: the fitted mean {} lies outside the prior's P5-P95 ({} to {}): the data pull hard against the scenario's figure; check it, and consider a wider prior",
                     num(b.mean),
