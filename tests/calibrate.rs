@@ -225,6 +225,7 @@ fn synthetic_area(text: &str, seed: u64) -> (Area, Scenario) {
                 year,
                 series,
                 observed: 0.0,
+                fitted: true,
             });
         }
     }
@@ -285,16 +286,15 @@ area = "England"
 first_year = 2000
 years = [2001, 2004]
 fit = ["care.exit_rate", "care.entry_scale"]
-particles = 20000
-replicates = 2
+particles = 10000
+replicates = 4
 draws = 300
 "#;
 
-// Fails today: the fitted entry scale comes out about 4% low (posterior medians 1.17-1.31
-// for a true 1.3, across the ten seeds) and the 90% intervals hold both true rates in only 3 to
-// 7 of 10 seeds, whatever the particles, replicates or dispersion; the cause is not found yet.
+// Flat priors over wide ranges, so the known rates are not favoured. With priors centred away
+// from them (a log-normal of mean 1 for a true 1.3) it held in 8 of 10 seeds, and with the count
+// looked after in the likelihood as well (counting the flows twice) in only 4 to 6.
 #[test]
-#[ignore = "known failure: calibration does not yet recover the synthetic area's entry scale (see comment)"]
 fn calibration_recovers_known_rates_of_a_synthetic_area_in_nine_of_ten_seeds() {
     let (true_exit, true_scale) = (0.3, 1.3);
     // The truth has fixed rates and no [calibration] block (fixed inputs cannot be fitted).
@@ -302,10 +302,13 @@ fn calibration_recovers_known_rates_of_a_synthetic_area_in_nine_of_ten_seeds() {
         .replace("EXIT", &true_exit.to_string())
         .replace("SCALE", &true_scale.to_string());
     let prior = SYNTHETIC
-        .replace("EXIT", "{ distribution = \"beta\", mean = 0.4, sd = 0.1 }")
+        .replace(
+            "EXIT",
+            "{ distribution = \"uniform\", min = 0.1, max = 0.6 }",
+        )
         .replace(
             "SCALE",
-            "{ distribution = \"lognormal\", mean = 1, sd = 0.4 }",
+            "{ distribution = \"uniform\", min = 0.5, max = 2.0 }",
         );
     let mut recovered = 0;
     for seed in 0..10 {

@@ -375,7 +375,10 @@ pub fn scenario(area: &Area, name: &str) -> Result<String, StarterError> {
     let _ = writeln!(w, "area = \"{}\"", area.name);
     let _ = writeln!(w, "first_year = {}", fit.latest);
     let _ = writeln!(w, "years = [{first}, {last}]");
-    let _ = writeln!(w, "series = [\"looked_after\", \"started\", \"ceased\"]");
+    let _ = writeln!(
+        w,
+        "series = [\"started\", \"ceased\"]   # fitted; the count looked after follows from them and is shown as a check"
+    );
     let _ = writeln!(w, "fit = [\"care.exit_rate\", \"care.entry_scale\"]");
     Ok(t)
 }

@@ -64,6 +64,9 @@ pub struct Point {
     /// One of `looked_after`, `started`, `ceased`.
     pub series: &'static str,
     pub observed: f64,
+    /// True when the point is in the likelihood (its series is in `series`); the others are
+    /// shown beside the calibrated model as a check.
+    pub fitted: bool,
 }
 
 /// The calibration window: the years simulated and the starting count.
@@ -134,14 +137,12 @@ pub fn window(area: &Area, cal: &Calibration) -> Result<Window, CalibrateError> 
     for year in first..=last {
         let f = area.figures(year);
         for s in crate::scenario::calibration::SERIES {
-            if !cal.series.contains(&s) {
-                continue;
-            }
             if let Some(v) = series_value(&f, s) {
                 points.push(Point {
                     year,
                     series: s,
                     observed: v,
+                    fitted: cal.series.contains(&s),
                 });
             }
         }
@@ -233,6 +234,31 @@ pub fn simulate_points<D: Draws>(
                 _ => counting.ceased[t],
             }
         })
+        .collect()
+}
+
+/// For each point of the count looked after, the variance the model's own binomial flows give
+/// it (`None` for the flows themselves, whose variance is about their mean): with exit rate `e`,
+/// starts `S` and ceases `C = e x stock`, `V(t) = (1 - e)^2 V(t - 1) + C(t) (1 - e) + S(t)`,
+/// from 0 at the start, along the expected path.
+pub fn stock_variance(scenario: &Scenario, values: &Values, window: &Window) -> Vec<Option<f64>> {
+    let mut arm = ArmInputs::baseline(&scenario.baseline, values);
+    arm.children_in_care = window.start_stock;
+    let years = window.horizon();
+    let mut expected = crate::engine::Expected;
+    let mut counting = Counting::new(&mut expected, years);
+    simulate(&arm, years, &mut counting);
+    let e = arm.exit_rate;
+    let mut v = Vec::with_capacity(years as usize);
+    let mut last = 0.0;
+    for t in 0..years as usize {
+        last = (1.0 - e) * (1.0 - e) * last + counting.ceased[t] * (1.0 - e) + counting.started[t];
+        v.push(last);
+    }
+    window
+        .points
+        .iter()
+        .map(|p| (p.series == "looked_after").then(|| v[(p.year - window.first) as usize]))
         .collect()
 }
 
@@ -397,11 +423,24 @@ pub fn calibrate_to(
                 }
             }
             let reps = cal.replicates as f64;
+            let variance = stock_variance(scenario, &values, &window);
             let ll = window
                 .points
                 .iter()
                 .zip(&mean)
-                .map(|(p, m)| log_nb(p.observed, m / reps, k))
+                .zip(&variance)
+                .filter(|((p, _), _)| p.fitted)
+                .map(|((p, m), v)| {
+                    let mu = m / reps;
+                    // The model's own variance at the point: about the mean for a year's flows;
+                    // for the count looked after, the noise of every year's flows since the
+                    // start. The replicates' mean adds its own (1 / replicates), and the
+                    // dispersion the published figures' variation beyond the model's.
+                    let process = v.unwrap_or(mu) * (1.0 + 1.0 / reps);
+                    let excess = process + mu * mu / k - mu;
+                    let size = if excess > 0.0 { mu * mu / excess } else { 1e12 };
+                    log_nb(p.observed, mu, size)
+                })
                 .sum();
             (values, ll, k)
         })

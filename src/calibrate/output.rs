@@ -32,19 +32,20 @@ fn num(x: f64) -> String {
 
 /// `fit.csv`: year, series, observed, p5, p50, p95, inside.
 pub fn fit_csv(fit: &Fit) -> Vec<u8> {
-    let mut out = String::from("year,series,observed,p5,p50,p95,inside\n");
+    let mut out = String::from("year,series,observed,p5,p50,p95,inside,fitted\n");
     for (p, q) in fit.window.points.iter().zip(fit.quantiles()) {
         let inside = p.observed >= q[0] && p.observed <= q[2];
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{}",
             p.year,
             p.series,
             num(p.observed),
             num(q[0]),
             num(q[1]),
             num(q[2]),
-            if inside { "yes" } else { "no" }
+            if inside { "yes" } else { "no" },
+            if p.fitted { "yes" } else { "no" }
         );
     }
     out.into_bytes()

@@ -5,7 +5,7 @@
 //! area = "Greater Manchester"        # a council, region, England or group (`prevsim area`)
 //! first_year = 2024                  # population.children_in_care is the count at 31 March of this year
 //! years = [2020, 2024]               # published years (ending 31 March) to fit
-//! series = ["looked_after", "started", "ceased"]
+//! series = ["started", "ceased"]   # in the likelihood (default); looked_after is shown as a check
 //! fit = ["care.exit_rate", "care.entry_scale"]   # inputs fitted, by their iterations.csv names
 //! ```
 //!
@@ -23,6 +23,12 @@ use crate::params::ParamSet;
 
 /// The published series a calibration can fit, as `fit.csv` names them.
 pub const SERIES: [&str; 3] = ["looked_after", "started", "ceased"];
+
+/// The series in the likelihood when the block does not say: the year's flows. The count
+/// looked after at 31 March follows from them (last year's count plus starts less ceases), so
+/// fitting it as well would count the same information twice; it is still shown beside the
+/// calibrated model in fit.csv and the chart.
+pub const DEFAULT_SERIES: [&str; 2] = ["started", "ceased"];
 
 /// Particles drawn from the prior when the file does not say.
 pub const DEFAULT_PARTICLES: i64 = 20_000;
@@ -193,7 +199,7 @@ pub fn validate(
     }
     let mut series = Vec::new();
     match &c.series {
-        None => series.extend(SERIES),
+        None => series.extend(DEFAULT_SERIES),
         Some(list) => {
             for s in list.get_ref() {
                 match SERIES.iter().find(|k| **k == s.as_str()) {
