@@ -403,16 +403,32 @@ fn check_reports_the_outturn_claim_and_a_run_reports_the_reality_check() {
     // The claim does not hold: £192.4m / 4,915 = £39.1k, below £70k.
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("£39.1k") && text.contains("does not hold"), "{text}");
+    assert!(
+        text.contains("£39.1k") && text.contains("does not hold"),
+        "{text}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let agma = common::shipped("agma-keep-1pct-out-of-care.toml");
     let out = ok(&prevsim(
-        &["run", agma.to_str().unwrap(), "-n", "300", "--out", dir.path().to_str().unwrap()],
+        &[
+            "run",
+            agma.to_str().unwrap(),
+            "-n",
+            "300",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
         None,
     ));
-    assert!(out.contains("reality check against Greater Manchester"), "{out}");
+    assert!(
+        out.contains("reality check against Greater Manchester"),
+        "{out}"
+    );
     // The report's 40% exit rate makes about 2,000 leave care; 1,648 did in 2009-10.
-    assert!(out.contains("warning: the published 2010 ceased to be looked after (1,648)"), "{out}");
+    assert!(
+        out.contains("warning: the published 2010 ceased to be looked after (1,648)"),
+        "{out}"
+    );
     assert!(out.contains("£39.1k gross per child"), "{out}");
     assert!(out.contains("not the cost of one more placement"), "{out}");
 }

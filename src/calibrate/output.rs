@@ -309,16 +309,23 @@ pub fn chart(fit: &Fit, scenario: &Scenario) -> Result<Vec<(String, Vec<u8>)>, C
             })
             .collect();
         if !points.is_empty() {
+            let fitted = fit
+                .window
+                .points
+                .iter()
+                .any(|p| p.series == series && p.fitted);
             panels.push(Panel {
                 what: series_words(series).to_string(),
                 points,
+                fitted,
             });
         }
     }
     let c = CalibrationChart {
-        title: format!("{}: calibrated to {}", scenario.display_name(), fit.area),
+        title: scenario.display_name().to_string(),
         subtitle: format!(
-            "Published figures (dots) against the calibrated model's P5-P95 (bars), {}",
+            "{}'s published figures (black dots) against the calibrated model's P5-P95 (blue bars, median line), {}",
+            fit.area,
             describe_years(&years(fit))
         ),
         note: format!(

@@ -4,10 +4,9 @@
 //! does not reproduce.
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
-use super::frame::{self, Heading, caption, label, style_mesh};
-use super::style::{INK, INTERVENTIONS, LINE, NOTE_SIZE, whole};
+use super::frame::{self, Heading, caption, style_mesh};
+use super::style::{INK, INTERVENTIONS, LINE, MUTED, whole};
 use super::{ChartError, DrawResult, both};
 
 /// One published figure and the calibrated model's band at it.
@@ -27,6 +26,8 @@ pub struct Panel {
     /// What the series is, in words ("Children looked after at 31 March").
     pub what: String,
     pub points: Vec<BandPoint>,
+    /// False for a series shown as a check but not in the likelihood.
+    pub fitted: bool,
 }
 
 /// The whole chart: heading lines, footnote and panels.
@@ -92,11 +93,16 @@ where
             .filter(|b| b.observed >= b.p5 && b.observed <= b.p95)
             .count();
         let title = format!(
-            "{}: {inside} of {} published figures inside the model's P5-P95",
+            "{}{}: {inside} of {} published figures inside the model's P5-P95",
             p.what,
+            if p.fitted {
+                ""
+            } else {
+                " (a check, not fitted)"
+            },
             p.points.len()
         );
-        let area = caption(panel, &title, INK)?;
+        let area = caption(panel, &title, if p.fitted { INK } else { MUTED })?;
         let lo = p
             .points
             .iter()
@@ -142,32 +148,6 @@ where
                 INK.filled(),
             )))?;
         }
-        // A key in the panel's top-left corner.
-        let key_y = hi - (hi - lo) * 0.06;
-        let key_x = first as f64 - 0.6;
-        plot.draw_series(std::iter::once(Circle::new(
-            (key_x + 0.05, key_y),
-            9,
-            INK.filled(),
-        )))?;
-        plot.draw_series(std::iter::once(Text::new(
-            "published (DfE)".to_string(),
-            (key_x + 0.15, key_y),
-            label(NOTE_SIZE, INK, HPos::Left, VPos::Center),
-        )))?;
-        let key_x2 = key_x + ((last - first) as f64 + 1.4) * 0.3;
-        plot.draw_series([Rectangle::new(
-            [
-                (key_x2, key_y - (hi - lo) * 0.025),
-                (key_x2 + 0.2, key_y + (hi - lo) * 0.025),
-            ],
-            colour.mix(0.3).filled(),
-        )])?;
-        plot.draw_series(std::iter::once(Text::new(
-            "calibrated model: P5-P95, median line".to_string(),
-            (key_x2 + 0.3, key_y),
-            label(NOTE_SIZE, INK, HPos::Left, VPos::Center),
-        )))?;
     }
     Ok(())
 }

@@ -296,7 +296,10 @@ impl ClaimValidator<'_> {
             self.problem(
                 published.span(),
                 field("published"),
-                format!("unknown published figure `{}`; the one prevsim has is `{OUTTURN_PER_CHILD}`", published.get_ref()),
+                format!(
+                    "unknown published figure `{}`; the one prevsim has is `{OUTTURN_PER_CHILD}`",
+                    published.get_ref()
+                ),
             );
             return None;
         }
