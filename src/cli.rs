@@ -127,6 +127,64 @@ comparison beside the first folder.")]
         #[arg(long, default_value = "auto", value_parser = parse_unit)]
         unit: MoneyUnit,
     },
+    /// What drives the answer and where it breaks even: tornado, spider, switching values,
+    /// probabilistic break-even, acceptability against price, and sweeps
+    #[command(after_help = "Examples:
+  prevsim sensitivity scenarios/gm-family-ladder.toml
+  prevsim sensitivity a.toml --agency \"health\" --input care.cost
+  prevsim sensitivity a.toml --metric gross_saving_year0 --target 20000000
+  prevsim sensitivity a.toml --sweep care.cost=60000..120000:21
+  prevsim sensitivity a.toml --sweep care.cost=60000..120000:21 --sweep unit_costs.coping=50..200:21
+  prevsim sensitivity a.toml --sweep care.cost=60000..120000:11 --monte-carlo -n 2000
+
+Results go to OUT/<scenario>/sensitivity/: sensitivity.json and .csv, switching-values.csv,
+break-even.csv, acceptability.csv and the charts tornado, spider, break-even and
+acceptability (PNG and SVG); with --sweep, sweep.csv, sweep.json and the sweep chart instead.
+Inputs are named as iterations.csv names its columns (care.cost,
+transitions.chaotic.to_coping, interventions[NAME].programme_cost.per_family).")]
+    Sensitivity {
+        /// Scenario files (default: every *.toml in --scenarios)
+        files: Vec<PathBuf>,
+        /// The intervention to analyse (default: the scenario's first)
+        #[arg(long)]
+        intervention: Option<String>,
+        /// The figure: a metric of summary.json
+        #[arg(long, default_value = "net_saving_pv")]
+        metric: String,
+        /// One agency's figure instead of the total (a name in [agencies])
+        #[arg(long)]
+        agency: Option<String>,
+        /// The figure's break-even level, in its units (pounds for money)
+        #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+        target: f64,
+        /// An input for the probabilistic break-even (repeatable; default: the 3 largest swings)
+        #[arg(long = "input")]
+        inputs: Vec<String>,
+        /// Also swing each transition row's entries one at a time
+        #[arg(long)]
+        entries: bool,
+        /// Skip the Monte Carlo outputs (probabilistic break-even, acceptability)
+        #[arg(long)]
+        no_monte_carlo: bool,
+        /// A sweep NAME=LO..HI:STEPS (give two for a two-way grid)
+        #[arg(long = "sweep")]
+        sweeps: Vec<String>,
+        /// Sweeps by Monte Carlo: the mean and P(figure > target) at each grid point
+        #[arg(long)]
+        monte_carlo: bool,
+        /// Monte Carlo iterations (default: the scenario's `run.iterations`)
+        #[arg(short = 'n', long, value_parser = clap::value_parser!(u64).range(1..))]
+        iterations: Option<u64>,
+        /// Random seed (default: the scenario's `run.seed`)
+        #[arg(short, long)]
+        seed: Option<u64>,
+        /// Folder for results
+        #[arg(short, long, default_value = "output")]
+        out: PathBuf,
+        /// Folder searched for scenarios when no file is given
+        #[arg(long, default_value = "scenarios")]
+        scenarios: PathBuf,
+    },
     /// Check scenario files without running them
     #[command(after_help = "Examples:
   prevsim validate scenarios/*.toml

@@ -1,6 +1,7 @@
 //! prevsim's command line: parse arguments, call the library, report errors.
 
 mod app;
+mod app_sensitivity;
 mod cli;
 
 use std::process::ExitCode;
@@ -47,6 +48,40 @@ fn main() -> ExitCode {
                 subtitle,
                 unit,
             },
+        ),
+        Command::Sensitivity {
+            files,
+            intervention,
+            metric,
+            agency,
+            target,
+            inputs,
+            entries,
+            no_monte_carlo,
+            sweeps,
+            monte_carlo,
+            iterations,
+            seed,
+            out,
+            scenarios,
+        } => app_sensitivity::sensitivity(
+            files,
+            prevsim::sensitivity::Request {
+                intervention,
+                metric,
+                agency,
+                target,
+                inputs,
+                entries,
+                monte_carlo_outputs: !no_monte_carlo,
+                sweeps: Vec::new(),
+                monte_carlo,
+                iterations,
+                seed,
+            },
+            &sweeps,
+            &out,
+            &scenarios,
         ),
         Command::Validate {
             files,

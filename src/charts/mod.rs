@@ -36,6 +36,7 @@ mod ladder;
 mod over_time;
 mod population;
 mod probability;
+pub mod sensitivity;
 pub mod style;
 
 use plotters::backend::{BitMapBackend, DrawingBackend, SVGBackend};
