@@ -8,8 +8,10 @@
 //! chance is first found at both ends of the input's support (its 99.99th percentile where the
 //! support is unbounded); a level the chance does not cross between them has no break-even
 //! within the range. Otherwise bisection halves the bracket until it is narrower than
-//! [`TOLERANCE`] of the input's P5-P95 width, and the bracket's midpoint is reported. The
-//! points found for 50% narrow the search for 80%.
+//! [`TOLERANCE`] of the input's P5-P95 width, or until the chances at both its ends are within
+//! half a Monte Carlo standard error (`sqrt(p (1 - p) / n)`) of the level, so that no value in
+//! the bracket is distinguishable from the level by the run itself; the bracket's midpoint is
+//! reported. The points found for 50% narrow the search for 80%.
 
 use serde::Serialize;
 
@@ -20,7 +22,7 @@ use crate::scenario::Scenario;
 /// The chances searched for.
 pub const LEVELS: [f64; 2] = [0.5, 0.8];
 /// Width of the final bracket, as a share of the input's P5-P95 width.
-pub const TOLERANCE: f64 = 0.002;
+pub const TOLERANCE: f64 = 0.005;
 
 /// One level's break-even value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,7 +87,7 @@ pub fn break_even(
     }
     let levels = LEVELS
         .iter()
-        .map(|&p| level(&mut points, p, tolerance, &chance))
+        .map(|&p| level(&mut points, p, tolerance, draws.len(), &chance))
         .collect();
     Some(BreakEven {
         input: input.name.clone(),
@@ -104,8 +106,10 @@ fn level(
     points: &mut Vec<(f64, f64)>,
     p: f64,
     tolerance: f64,
+    n: usize,
     chance: &dyn Fn(f64) -> f64,
 ) -> Level {
+    let close = 0.5 * (p * (1.0 - p) / n.max(1) as f64).sqrt();
     let reached = |q: f64| q >= p;
     let bracket = points
         .windows(2)
@@ -119,7 +123,7 @@ fn level(
             bracket_probabilities: None,
         };
     };
-    while b.0 - a.0 > tolerance {
+    while b.0 - a.0 > tolerance && ((a.1 - p).abs() > close || (b.1 - p).abs() > close) {
         let m = 0.5 * (a.0 + b.0);
         let point = (m, chance(m));
         let at = points.partition_point(|q| q.0 < m);

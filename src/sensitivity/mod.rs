@@ -90,7 +90,7 @@ pub struct Methods {
 pub const METHODS: Methods = Methods {
     tornado: "each uncertain input at its P5 and P95 (spider: 11 quantiles, P5 to P95), every other input at its mean, fixed mode; a whole transition row at the rows giving the figure's P5 and P95 among 401 drawn from its Dirichlet; ranked by swing",
     switching_values: "the value at which the figure crosses the target, others at their means, fixed mode: exact where the figure is linear in the input, otherwise bisection between probes over the input's whole support; the crossing nearest the input's mean",
-    probabilistic_break_even: "the input fixed at trial values in every iteration, every other input drawn as in run (common random numbers); bisection to 0.2% of the input's P5-P95 width",
+    probabilistic_break_even: "the input fixed at trial values in every iteration, every other input drawn as in run (common random numbers); bisection until the bracket is narrower than 0.5% of the input's P5-P95 width or the chances at both its ends are within half a Monte Carlo standard error of the level",
     acceptability: "the programme's cost per family reached (before optimism bias) set in every iteration; the figure is linear in it, so two Monte Carlo runs on common random numbers give it at every price",
 };
 
