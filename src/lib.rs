@@ -16,6 +16,7 @@
 
 pub mod charts;
 pub mod check;
+pub mod compare;
 pub mod engine;
 pub mod export;
 pub mod model;
