@@ -568,9 +568,9 @@ mod tests {
         (m, (var / n as f64).sqrt())
     }
 
-    #[test]
-    fn analytic_means_agree_with_sampling_within_4_standard_errors() {
-        let specs = [
+    /// One distribution of every family, each with a domain it fits.
+    fn every_family() -> [(Spec, Domain); 8] {
+        [
             (
                 Spec::Uniform {
                     min: 70_000.0,
@@ -617,7 +617,12 @@ mod tests {
                 },
                 Domain::PROBABILITY,
             ),
-        ];
+        ]
+    }
+
+    #[test]
+    fn analytic_means_agree_with_sampling_within_4_standard_errors() {
+        let specs = every_family();
         for (spec, domain) in specs {
             let d = Dist::new(&spec, domain).unwrap();
             let (m, se) = mc_mean(&d, 200_000);
@@ -635,53 +640,7 @@ mod tests {
     fn quantiles_invert_the_sampled_distribution() {
         // The share of draws at or below each quantile is the quantile's probability, within
         // 4 standard errors, for every family.
-        let specs = [
-            (
-                Spec::Uniform {
-                    min: 70_000.0,
-                    max: 100_000.0,
-                },
-                Domain::NON_NEGATIVE,
-            ),
-            (
-                Spec::Triangular {
-                    min: 0.0,
-                    mode: 1.0,
-                    max: 5.0,
-                },
-                Domain::NON_NEGATIVE,
-            ),
-            (
-                Spec::Pert {
-                    min: 0.1,
-                    mode: 0.2,
-                    max: 0.6,
-                },
-                Domain::PROBABILITY,
-            ),
-            (Spec::Normal { mean: 0.4, sd: 0.3 }, Domain::PROBABILITY),
-            (
-                Spec::LogNormal {
-                    mean: 500.0,
-                    sd: 200.0,
-                },
-                Domain::NON_NEGATIVE,
-            ),
-            (
-                Spec::Gamma {
-                    shape: 2.0,
-                    scale: 3.0,
-                },
-                Domain::NON_NEGATIVE,
-            ),
-            (
-                Spec::Beta {
-                    alpha: 2.0,
-                    beta: 5.0,
-                },
-                Domain::PROBABILITY,
-            ),
-        ];
+        let specs = every_family();
         let n = 40_000;
         for (spec, domain) in specs {
             let d = Dist::new(&spec, domain).unwrap();

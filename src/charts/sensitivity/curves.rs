@@ -170,6 +170,14 @@ where
     Ok(())
 }
 
+/// Reference lines of a chance: 50% and 80%, dashed.
+fn chance_levels() -> Vec<(f64, String, bool)> {
+    vec![
+        (0.5, " 50%".to_string(), false),
+        (0.8, " 80%".to_string(), false),
+    ]
+}
+
 /// Reference lines of a figure: the target (solid) and the base case (dashed).
 fn figure_levels(about: &About, base: f64) -> Vec<(f64, String, bool)> {
     let target = if about.target == 0.0 && about.money {
@@ -296,10 +304,7 @@ where
                 y: Scale::Percent,
                 lines: vec![(b.points.clone(), INTERVENTIONS[k % INTERVENTIONS.len()])],
                 dots: true,
-                levels: vec![
-                    (0.5, " 50%".to_string(), false),
-                    (0.8, " 80%".to_string(), false),
-                ],
+                levels: chance_levels(),
                 marks,
             },
         )?;
@@ -377,10 +382,7 @@ where
             y: Scale::Percent,
             lines: vec![(curve, INTERVENTIONS[0])],
             dots: false,
-            levels: vec![
-                (0.5, " 50%".to_string(), false),
-                (0.8, " 80%".to_string(), false),
-            ],
+            levels: chance_levels(),
             marks,
         },
     )
@@ -510,10 +512,7 @@ where
                 y: Scale::Percent,
                 lines: vec![(chance, INTERVENTIONS[1])],
                 dots: true,
-                levels: vec![
-                    (0.5, " 50%".to_string(), false),
-                    (0.8, " 80%".to_string(), false),
-                ],
+                levels: chance_levels(),
                 marks,
             },
         )?;
