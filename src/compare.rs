@@ -68,12 +68,19 @@ pub fn compare_options(names: &[&str], net: &[&[f64]]) -> Option<Comparisons> {
     }
     // Column 0 is "do nothing"; then the options.
     let mut best = vec![0.0; net.len() + 1];
-    for i in 0..n {
-        let value = |k: usize| if k == 0 { 0.0 } else { net[k - 1][i] };
-        let top = (0..best.len()).map(value).fold(f64::NEG_INFINITY, f64::max);
-        let tied: Vec<usize> = (0..best.len()).filter(|&k| value(k) == top).collect();
-        for k in &tied {
-            best[*k] += 1.0 / tied.len() as f64;
+    // Each iteration's net savings, "do nothing" (0) first.
+    let rows = (0..n).map(|i| {
+        std::iter::once(0.0)
+            .chain(net.iter().map(|c| c[i]))
+            .collect::<Vec<f64>>()
+    });
+    for values in rows {
+        let top = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let tied = values.iter().filter(|v| **v == top).count() as f64;
+        for (b, v) in best.iter_mut().zip(&values) {
+            if *v == top {
+                *b += 1.0 / tied;
+            }
         }
     }
     let prob_best = std::iter::once(DO_NOTHING)
