@@ -10,11 +10,12 @@
 use rayon::prelude::*;
 
 use crate::engine::run_iteration;
-use crate::engine::{AGENCY_METRIC_NAMES, Expected, IterationResult, METRIC_NAMES, Sampled};
+use crate::engine::{Expected, IterationResult, Sampled};
 use crate::model::STATES;
 use crate::params::{Dist, RowDist, RowId, ScalarId, Values};
 use crate::rng::{self, Event, SETUP_YEAR};
 use crate::scenario::{Scenario, is_money_parameter};
+use crate::vocab::{AgencyMetric, Metric, Unit};
 
 /// What a sensitivity input is.
 #[derive(Debug, Clone, PartialEq)]
@@ -208,10 +209,9 @@ pub fn find_input(scenario: &Scenario, name: &str) -> Result<Input, String> {
 pub struct Figure {
     /// The intervention, by its index in the scenario.
     pub intervention: usize,
-    /// A name in [`METRIC_NAMES`], or with an agency in [`AGENCY_METRIC_NAMES`].
-    pub metric: &'static str,
-    /// An agency, by its index in the scenario's `[agencies]`.
-    pub agency: Option<usize>,
+    pub metric: Metric,
+    /// An agency, by its index in the scenario's `[agencies]`, and its figure.
+    pub agency: Option<(usize, AgencyMetric)>,
 }
 
 impl Figure {
@@ -221,26 +221,13 @@ impl Figure {
         let m = &it.interventions.first()?.metrics;
         match self.agency {
             None => m.get(self.metric),
-            Some(a) => {
-                let i = AGENCY_METRIC_NAMES.iter().position(|n| *n == self.metric)?;
-                m.agencies.get(a).map(|x| x.values()[i])
-            }
+            Some((a, am)) => m.agencies.get(a).map(|x| x.get(am)),
         }
     }
 
     /// True for an amount of money.
     pub fn money(&self) -> bool {
-        !matches!(self.metric, "bcr" | "roi")
-    }
-
-    /// The metric's name as given.
-    pub fn known_metric(name: &str, agency: bool) -> Option<&'static str> {
-        let names: &[&'static str] = if agency {
-            &AGENCY_METRIC_NAMES
-        } else {
-            &METRIC_NAMES
-        };
-        names.iter().copied().find(|n| *n == name)
+        self.metric.unit() == Unit::Money
     }
 }
 

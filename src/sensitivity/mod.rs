@@ -27,6 +27,7 @@ pub mod sweep;
 use serde::Serialize;
 
 use crate::scenario::Scenario;
+use crate::vocab::{AgencyMetric, Metric};
 pub use inputs::{Figure, Input};
 pub use sweep::{Sweep, SweepSpec};
 
@@ -175,22 +176,31 @@ pub fn resolve(
             ));
         }
     };
-    let metric = Figure::known_metric(&request.metric, agency.is_some()).ok_or_else(|| {
-        let list = if agency.is_some() {
-            crate::engine::AGENCY_METRIC_NAMES.join(", ")
+    let unknown = || {
+        let names: Vec<&str> = if agency.is_some() {
+            AgencyMetric::ALL.iter().map(|m| m.name()).collect()
         } else {
-            crate::engine::METRIC_NAMES.join(", ")
+            Metric::ALL.iter().map(|m| m.name()).collect()
         };
         format!(
-            "unknown metric `{}`{}; use one of {list}",
+            "unknown metric `{}`{}; use one of {}",
             request.metric,
             if agency.is_some() {
                 " for an agency"
             } else {
                 ""
-            }
+            },
+            names.join(", ")
         )
-    })?;
+    };
+    let metric = Metric::from_name(&request.metric).ok_or_else(unknown)?;
+    let agency = match agency {
+        None => None,
+        Some(a) => Some((
+            a,
+            AgencyMetric::from_name(&request.metric).ok_or_else(unknown)?,
+        )),
+    };
     let figure = Figure {
         intervention: 0,
         metric,
