@@ -312,12 +312,12 @@ pub fn run_one(
 pub fn check_destinations(scenarios: &[Scenario], out: &Path) -> Result<(), PipelineError> {
     for s in scenarios {
         let folder = out.join(&s.name);
-        writer::check_destination(&folder, &|n| is_result_file(n)).map_err(|source| {
-            PipelineError::Write {
+        writer::check_destination(&folder, &|n| crate::export::manifest::is_owned(n)).map_err(
+            |source| PipelineError::Write {
                 path: folder.clone(),
                 source,
-            }
-        })?;
+            },
+        )?;
     }
     Ok(())
 }

@@ -422,3 +422,34 @@ fn sensitivity_json_keeps_its_contract() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("crosses £20m at £80k"), "{stdout}");
 }
+
+#[test]
+fn a_run_keeps_the_sensitivity_folder_and_verify_still_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let file = common::shipped("agma-keep-5pct-out-of-care.toml");
+    let file = file.to_str().unwrap();
+    let sens = common::prevsim(
+        &["sensitivity", file, "--no-monte-carlo", "--out", out],
+        None,
+    );
+    assert!(
+        sens.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sens.stderr)
+    );
+    let run = common::prevsim(&["run", file, "-n", "50", "--out", out], None);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let folder = dir.path().join("agma-keep-5pct-out-of-care");
+    assert!(folder.join("sensitivity/sensitivity.json").is_file());
+    let verify = common::prevsim(&["verify", folder.to_str().unwrap()], None);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+}

@@ -21,6 +21,25 @@ use crate::export::writer;
 /// The folder's name inside a scenario's result folder.
 pub const FOLDER: &str = "sensitivity";
 
+/// Every file name `prevsim sensitivity` may write in its folder, and the folder itself.
+pub fn is_sensitivity_file(name: &str) -> bool {
+    const DATA: [&str; 7] = [
+        "sensitivity.json",
+        "sensitivity.csv",
+        "switching-values.csv",
+        "break-even.csv",
+        "acceptability.csv",
+        "sweep.csv",
+        "sweep.json",
+    ];
+    const CHARTS: [&str; 5] = ["tornado", "spider", "break-even", "acceptability", "sweep"];
+    name == FOLDER
+        || DATA.contains(&name)
+        || CHARTS
+            .iter()
+            .any(|c| name == format!("{c}.png") || name == format!("{c}.svg"))
+}
+
 fn csv_bytes(header: &[String], rows: Vec<Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail.
