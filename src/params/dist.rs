@@ -257,7 +257,7 @@ impl Dist {
                     "no upper limit".to_string()
                 }
             ),
-            Kind::LogNormal(_, mean) => format!("log-normal with mean {}", f(*mean)),
+            Kind::LogNormal(_, mean, ..) => format!("log-normal with mean {}", f(*mean)),
             Kind::Gamma(_, k, theta) => {
                 format!("gamma with shape {} and scale {}", round_sig(*k), f(*theta))
             }
