@@ -367,6 +367,34 @@ fn print_finished(done: &Finished) {
             }
         }
     }
+    print_options(r);
+}
+
+/// Options compared, for two or more interventions.
+fn print_options(r: &prevsim::report::Report) {
+    let (Some(pairs), Some(best)) = (&r.comparisons, &r.prob_best) else {
+        return;
+    };
+    let best: Vec<String> = best
+        .iter()
+        .map(|(name, p)| format!("{name} {}", percent(*p)))
+        .collect();
+    println!(
+        "  options compared: chance of saving the most: {}",
+        best.join(", ")
+    );
+    for c in pairs {
+        let d = &c.difference_net_saving_pv;
+        println!(
+            "    {} minus {}: {} (90% interval {} to {}); the first saves more in {} of iterations",
+            c.a,
+            c.b,
+            gbp(d.mean),
+            gbp(d.p5),
+            gbp(d.p95),
+            percent(c.prob_a_saves_more)
+        );
+    }
 }
 
 fn payback_line(p: &prevsim::report::Payback, fixed: bool) -> String {

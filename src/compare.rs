@@ -14,16 +14,16 @@
 //!   largest net saving) **share that iteration equally**, so the probabilities of being best sum
 //!   to 1 (to rounding), and an option compared with itself is best half the time.
 
-use serde::Serialize;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
 
-use crate::report::Keyed;
 use crate::stats::Summary;
 
 /// The name of the option that changes nothing and saves exactly 0.
 pub const DO_NOTHING: &str = "do nothing";
 
 /// Two options compared.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub a: String,
     pub b: String,
@@ -36,11 +36,11 @@ pub struct Comparison {
 }
 
 /// Every pair compared, and each option's chance of being best.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparisons {
     pub comparisons: Vec<Comparison>,
     /// "do nothing" first, then the options in the given order.
-    pub prob_best: Keyed<String, f64>,
+    pub prob_best: IndexMap<String, f64>,
 }
 
 /// Compares options by their per-iteration net savings: `net[k][i]` is option `k`'s net saving
@@ -90,7 +90,7 @@ pub fn compare_options(names: &[&str], net: &[&[f64]]) -> Option<Comparisons> {
         .collect();
     Some(Comparisons {
         comparisons,
-        prob_best: Keyed(prob_best),
+        prob_best,
     })
 }
 
@@ -116,7 +116,7 @@ mod tests {
         assert_eq!(d.prob_equal, 1.0);
         // Ties share: each copy is best half of the iterations where it beats doing nothing
         // (3 of 5), and in the iteration saving exactly 0 all three options tie.
-        let p = &c.prob_best.0;
+        let p: Vec<(&String, &f64)> = c.prob_best.iter().collect();
         assert_eq!(p[0].0, DO_NOTHING);
         assert!((p[0].1 - (1.0 + 1.0 / 3.0) / 5.0).abs() < 1e-15);
         assert!((p[1].1 - p[2].1).abs() < 1e-15);
@@ -127,7 +127,7 @@ mod tests {
         let a = [1.0, 5.0, -2.0, 4.0];
         let b = [2.0, 3.0, -1.0, 4.0];
         let c = compare_options(&["a", "b"], &[&a, &b]).unwrap();
-        let p: Vec<f64> = c.prob_best.0.iter().map(|(_, p)| *p).collect();
+        let p: Vec<f64> = c.prob_best.values().copied().collect();
         assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-15);
         // do nothing best in iteration 3; a in 2; b in 1; a and b tie in 4.
         assert_eq!(p, vec![0.25, 0.375, 0.375]);

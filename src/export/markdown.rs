@@ -131,6 +131,7 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
             md.push('\n');
         }
     }
+    options_md(&mut md, report);
     let converted = crate::scenario::converted_figures(scenario);
     if !converted.is_empty() {
         let _ = writeln!(md, "## Money figures as written\n");
@@ -140,4 +141,37 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
         md.push('\n');
     }
     md
+}
+
+/// The options compared, for two or more interventions.
+fn options_md(md: &mut String, report: &Report) {
+    let (Some(pairs), Some(best)) = (&report.comparisons, &report.prob_best) else {
+        return;
+    };
+    let _ = writeln!(
+        md,
+        "## Options compared\n\nDifference in net saving (present value), first minus second, iteration by iteration:\n\n| Options | Mean | P5 | P95 | P(first saves more) |\n|---|---:|---:|---:|---:|"
+    );
+    for c in pairs {
+        let d = &c.difference_net_saving_pv;
+        let _ = writeln!(
+            md,
+            "| {} minus {} | {} | {} | {} | {} |",
+            c.a,
+            c.b,
+            gbp(d.mean),
+            gbp(d.p5),
+            gbp(d.p95),
+            percent(c.prob_a_saves_more)
+        );
+    }
+    let best: Vec<String> = best
+        .iter()
+        .map(|(name, p)| format!("{name} {}", percent(*p)))
+        .collect();
+    let _ = writeln!(
+        md,
+        "\nChance of saving the most (ties share the iteration): {}.\n",
+        best.join(", ")
+    );
 }

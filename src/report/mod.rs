@@ -39,6 +39,14 @@ pub struct Report {
     pub discount: String,
     /// Per intervention, by name.
     pub interventions: Interventions,
+    /// With two or more interventions: every pair's difference in net saving (see
+    /// [`crate::compare`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparisons: Option<Vec<crate::compare::Comparison>>,
+    /// With two or more interventions: the chance each option, doing nothing included, saves
+    /// the most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prob_best: Option<IndexMap<String, f64>>,
 }
 
 /// Interventions keyed by name, in the scenario's order.
@@ -293,6 +301,7 @@ pub fn summarise(scenario: &Scenario, columns: &Columns, options: RunOptions) ->
             (lever.name.clone(), summary)
         })
         .collect();
+    let options_compared = compare(scenario, columns);
     Report {
         scenario: scenario.name.clone(),
         title: scenario.title.clone(),
@@ -304,7 +313,27 @@ pub fn summarise(scenario: &Scenario, columns: &Columns, options: RunOptions) ->
         years: scenario.years,
         discount: scenario.discount.describe(),
         interventions,
+        comparisons: options_compared.as_ref().map(|c| c.comparisons.clone()),
+        prob_best: options_compared.map(|c| c.prob_best),
     }
+}
+
+/// Options compared, for two or more interventions.
+fn compare(scenario: &Scenario, columns: &Columns) -> Option<crate::compare::Comparisons> {
+    if scenario.interventions.len() < 2 {
+        return None;
+    }
+    let names: Vec<&str> = scenario
+        .interventions
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    let net: Vec<&[f64]> = columns
+        .interventions
+        .iter()
+        .map(|c| c.metric(Metric::NetSavingPv))
+        .collect();
+    crate::compare::compare_options(&names, &net)
 }
 
 /// Where one band's values come from.
