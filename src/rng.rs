@@ -47,6 +47,21 @@ pub enum Event {
     GroupEntry { group: u32, state: usize },
     /// Thinning of one group's candidates for the move `from` -> `to`.
     GroupTransition { group: u32, from: usize, to: usize },
+    /// Rounding of the starting families of a state to whole families (setup year).
+    StartFamilies(usize),
+    /// Rounding of the starting children in care to whole children (setup year).
+    StartInCare,
+    /// Rounding of a state's children at home (families x children per family) to whole
+    /// children.
+    Children(usize),
+    /// How a state's children at home are shared among the groups of families.
+    ChildrenSplit(usize),
+    /// Rounding of the children kept out of care to whole children.
+    KeptOut,
+    /// Rounding of the programme's intake to whole families.
+    Intake,
+    /// How the programme's intake splits across its target states.
+    IntakeSplit,
 }
 
 impl Event {
@@ -64,6 +79,13 @@ impl Event {
             Event::GroupTransition { group, from, to } => {
                 10_000 + 16 * group + 4 * from as u32 + to as u32
             }
+            Event::StartFamilies(s) => 5 + s as u32,
+            Event::StartInCare => 9,
+            Event::Children(s) => 70 + s as u32,
+            Event::ChildrenSplit(s) => 74 + s as u32,
+            Event::KeptOut => 80,
+            Event::Intake => 81,
+            Event::IntakeSplit => 82,
         }
     }
 }
@@ -119,8 +141,18 @@ mod tests {
 
     #[test]
     fn event_codes_are_distinct() {
-        let mut codes = vec![Event::Parameters.code(), Event::CareExit.code()];
+        let mut codes = vec![
+            Event::Parameters.code(),
+            Event::CareExit.code(),
+            Event::StartInCare.code(),
+            Event::KeptOut.code(),
+            Event::Intake.code(),
+            Event::IntakeSplit.code(),
+        ];
         for s in 0..4 {
+            codes.push(Event::StartFamilies(s).code());
+            codes.push(Event::Children(s).code());
+            codes.push(Event::ChildrenSplit(s).code());
             codes.push(Event::ShiftUp(s).code());
             codes.push(Event::CareEntry(s).code());
             for t in 0..4 {

@@ -9,6 +9,8 @@
 use super::binomial::binomial;
 use super::hypergeometric::hypergeometric;
 use super::inputs::{ArmInputs, Programme, Reach};
+use rand::Rng;
+
 use crate::rng::{self, Event, SETUP_YEAR};
 
 /// The state of an arm at the start of one year, and what that year cost.
@@ -57,10 +59,17 @@ impl YearRecord {
 pub trait Draws {
     /// The number of successes of `n` trials with probability `p`.
     fn binomial(&mut self, n: f64, p: f64, year: u32, event: Event) -> f64;
-    /// A count from an expected amount (children from families x mean children).
-    fn count(&self, x: f64) -> f64;
+    /// A count from an expected amount `x` (children from families x mean children, children
+    /// kept out of care, a programme's intake): `x` itself in fixed mode; in Monte Carlo a
+    /// whole number whose expectation is `x` (randomised rounding: `floor(x) + 1` with
+    /// probability `x - floor(x)`, else `floor(x)`, from the stream of (year, event)).
+    fn count(&mut self, x: f64, year: u32, event: Event) -> f64;
     /// True when counts are whole numbers (Monte Carlo), false for expected values.
     fn whole(&self) -> bool;
+    /// `total` shared in proportion to `weights`: the exact shares in fixed mode; in Monte
+    /// Carlo whole numbers adding up to `total` whose expectations are the exact shares
+    /// (systematic sampling of the remainders, one uniform from the stream of (year, event)).
+    fn apportion(&mut self, total: f64, weights: &[f64], year: u32, event: Event) -> Vec<f64>;
     /// `k` members drawn without replacement from groups of these sizes: how many from each
     /// (a multivariate hypergeometric draw).
     fn split(&mut self, k: f64, sizes: &[f64], year: u32, event: Event) -> Vec<f64>;
@@ -75,7 +84,7 @@ impl Draws for Expected {
         n * p
     }
 
-    fn count(&self, x: f64) -> f64 {
+    fn count(&mut self, x: f64, _year: u32, _event: Event) -> f64 {
         x
     }
 
@@ -83,8 +92,12 @@ impl Draws for Expected {
         false
     }
 
+    fn apportion(&mut self, total: f64, weights: &[f64], _year: u32, _event: Event) -> Vec<f64> {
+        proportional(total, weights)
+    }
+
     fn split(&mut self, k: f64, sizes: &[f64], _year: u32, _event: Event) -> Vec<f64> {
-        apportion(k, sizes, false, false)
+        proportional(k, sizes)
     }
 }
 
@@ -101,6 +114,11 @@ impl Sampled {
             key: rng::iteration_key(seed, iteration),
         }
     }
+
+    fn uniform(&self, year: u32, event: Event) -> f64 {
+        let mut stream = rng::event_stream(self.key, year, event);
+        (stream.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
 }
 
 impl Draws for Sampled {
@@ -115,12 +133,28 @@ impl Draws for Sampled {
         binomial(n as u64, p, &mut stream) as f64
     }
 
-    fn count(&self, x: f64) -> f64 {
-        x.round()
+    fn count(&mut self, x: f64, year: u32, event: Event) -> f64 {
+        if x.is_nan() || x <= 0.0 {
+            return 0.0;
+        }
+        let floor = x.floor();
+        let fraction = x - floor;
+        if fraction == 0.0 {
+            return floor;
+        }
+        if self.uniform(year, event) < fraction {
+            floor + 1.0
+        } else {
+            floor
+        }
     }
 
     fn whole(&self) -> bool {
         true
+    }
+
+    fn apportion(&mut self, total: f64, weights: &[f64], year: u32, event: Event) -> Vec<f64> {
+        systematic(total, weights, || self.uniform(year, event))
     }
 
     fn split(&mut self, k: f64, sizes: &[f64], year: u32, event: Event) -> Vec<f64> {
@@ -157,39 +191,59 @@ fn shift_up<D: Draws>(families: [f64; 4], shares: &[f64; 3], draws: &mut D) -> [
     out
 }
 
-/// Splits `total` in proportion to `weights`; whole numbers by largest remainder (ties to the
-/// earlier entry) when `whole`. With `capped`, no entry gets more than its weight.
-fn apportion(total: f64, weights: &[f64], whole: bool, capped: bool) -> Vec<f64> {
+/// `total` split in proportion to `weights`, exactly (no rounding).
+fn proportional(total: f64, weights: &[f64]) -> Vec<f64> {
     let sum: f64 = weights.iter().sum();
     if sum.is_nan() || sum <= 0.0 || total <= 0.0 {
         return vec![0.0; weights.len()];
     }
-    let exact: Vec<f64> = weights.iter().map(|w| total * w / sum).collect();
-    if !whole {
-        return exact;
-    }
+    weights.iter().map(|w| total * w / sum).collect()
+}
+
+/// A whole `total` split in proportion to `weights` in whole numbers: each entry gets the floor
+/// of its exact share, and the units left over go to entries chosen by systematic sampling of
+/// the fractional parts with the one uniform `u()` (points `u, u + 1, ...` on the line of the
+/// fractional parts laid end to end), so that each entry's expected count is its exact share
+/// and the counts add up to `total`.
+pub fn systematic(total: f64, weights: &[f64], u: impl FnOnce() -> f64) -> Vec<f64> {
+    let exact = proportional(total, weights);
     let mut out: Vec<f64> = exact.iter().map(|x| x.floor()).collect();
-    let mut left = total - out.iter().sum::<f64>();
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| {
-        (exact[b] - out[b])
-            .total_cmp(&(exact[a] - out[a]))
-            .then(a.cmp(&b))
-    });
-    for g in order {
-        if left < 0.5 {
-            break;
+    let extra = (total - out.iter().sum::<f64>()).round();
+    if extra < 1.0 {
+        return out;
+    }
+    let Some(last) = weights.iter().rposition(|w| *w > 0.0) else {
+        return out;
+    };
+    let u = u();
+    let (mut line, mut before) = (0.0, 0.0);
+    for g in 0..=last {
+        if weights[g] <= 0.0 {
+            continue;
         }
-        if weights[g] > 0.0 && (!capped || out[g] + 1.0 <= weights[g]) {
-            out[g] += 1.0;
-            left -= 1.0;
-        }
+        line += exact[g] - out[g];
+        // Points u, u + 1, ... below the end of this entry's stretch of the line.
+        let upto = if g == last {
+            extra
+        } else {
+            (line - u).ceil().clamp(before, extra)
+        };
+        out[g] += upto - before;
+        before = upto;
     }
     out
 }
 
-/// Families the programme reaches this year, by state, taken from the untreated ones.
-fn reach<D: Draws>(programme: &Programme, untreated: &[f64; 4], draws: &D) -> [f64; 4] {
+/// Families the programme reaches this year, by state, taken from the untreated ones: the
+/// intake `min(demand, capacity, untreated families in the target states)`, counted (in Monte
+/// Carlo a whole number with that expectation), then drawn at random from the target states'
+/// untreated families (a hypergeometric split; in fixed mode in proportion to their families).
+fn reach<D: Draws>(
+    programme: &Programme,
+    untreated: &[f64; 4],
+    year: u32,
+    draws: &mut D,
+) -> [f64; 4] {
     let pool: [f64; 4] = std::array::from_fn(|s| {
         if programme.targets[s] {
             untreated[s]
@@ -202,11 +256,9 @@ fn reach<D: Draws>(programme: &Programme, untreated: &[f64; 4], draws: &D) -> [f
         Reach::Families(n) => n,
         Reach::Share(x) => x * available,
     };
-    let mut total = demand.min(programme.capacity).min(available).max(0.0);
-    if draws.whole() {
-        total = total.floor();
-    }
-    let split = apportion(total, &pool, draws.whole(), true);
+    let wanted = demand.min(programme.capacity).min(available).max(0.0);
+    let total = draws.count(wanted, year, Event::Intake).min(available);
+    let split = draws.split(total, &pool, year, Event::IntakeSplit);
     std::array::from_fn(|s| split[s])
 }
 
@@ -271,30 +323,34 @@ fn coupled<D: Draws>(
 
 /// Runs one arm for `years` cycles and returns each year's record.
 pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<YearRecord> {
-    let start = arm.families.map(|f| draws.count(f));
+    let start: [f64; 4] =
+        std::array::from_fn(|s| draws.count(arm.families[s], SETUP_YEAR, Event::StartFamilies(s)));
+    // Care entry rates: the intervention's relative risk is already in `arm.entry_rate`
+    // (uncapped); a programme's multiplies it before the cap at 1.
+    let entry_rate = arm.entry_rate.map(|r| r.min(1.0));
     // Totals per state are tracked alongside the groups (they agree exactly in Monte Carlo;
     // in fixed mode they keep a programme without effect bit-identical to the baseline).
     let mut totals = shift_up(start, &arm.shift_up, draws);
     let mut groups = vec![Group {
         families: totals,
-        entry_rate: arm.entry_rate,
+        entry_rate,
         rows: arm.transitions,
     }];
-    let mut in_care = draws.count(arm.children_in_care);
+    let mut in_care = draws.count(arm.children_in_care, SETUP_YEAR, Event::StartInCare);
     let mut records = Vec::with_capacity(years as usize);
     for year in 0..years {
         // 0. The programme reaches new families at the start of the year.
         let mut reached = 0.0;
         if let Some(p) = &arm.programme {
             if year < p.years {
-                let r = reach(p, &groups[0].families, draws);
+                let r = reach(p, &groups[0].families, year, draws);
                 for (f, taken) in groups[0].families.iter_mut().zip(r) {
                     *f -= taken;
                 }
                 reached = r.iter().sum();
                 groups.push(Group {
                     families: r,
-                    entry_rate: arm.entry_rate,
+                    entry_rate,
                     rows: arm.transitions,
                 });
             }
@@ -307,9 +363,14 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
             }
         }
         // 1. Costs on the stocks at the start of the year.
-        let children: [f64; 4] =
-            std::array::from_fn(|s| draws.count(totals[s] * arm.children_per_family[s]));
-        let kept_out = draws.count(in_care * arm.keep_out_share);
+        let children: [f64; 4] = std::array::from_fn(|s| {
+            draws.count(
+                totals[s] * arm.children_per_family[s],
+                year,
+                Event::Children(s),
+            )
+        });
+        let kept_out = draws.count(in_care * arm.keep_out_share, year, Event::KeptOut);
         let looked_after = in_care - kept_out;
         records.push(YearRecord {
             children_in_care: looked_after,
@@ -338,7 +399,7 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
                 continue;
             }
             let families: Vec<f64> = groups.iter().map(|g| g.families[s]).collect();
-            let sizes = apportion(children, &families, draws.whole(), false);
+            let sizes = draws.apportion(children, &families, year, Event::ChildrenSplit(s));
             let rates: Vec<f64> = groups.iter().map(|g| g.entry_rate[s]).collect();
             let (_, e) = coupled(
                 &sizes,
@@ -479,6 +540,31 @@ mod tests {
                 assert_eq!(r.families.iter().sum::<f64>(), 1000.0);
                 assert!(r.families.iter().all(|f| *f >= 0.0 && f.fract() == 0.0));
             }
+        }
+    }
+
+    #[test]
+    fn systematic_split_adds_up_and_has_the_exact_shares_as_expectation() {
+        let weights = [3.0, 0.0, 5.0, 4.0, 1.0];
+        let total = 7.0;
+        let exact = proportional(total, &weights);
+        let steps = 1000;
+        let mut mean = [0.0; 5];
+        for i in 0..steps {
+            let u = (i as f64 + 0.5) / steps as f64;
+            let out = systematic(total, &weights, || u);
+            assert_eq!(out.iter().sum::<f64>(), total);
+            for g in 0..5 {
+                assert!(
+                    out[g] == exact[g].floor() || out[g] == exact[g].ceil(),
+                    "{out:?}"
+                );
+                mean[g] += out[g] / steps as f64;
+            }
+        }
+        // Over a grid of u the average is the exact share (up to the grid's 1/1000).
+        for g in 0..5 {
+            assert!((mean[g] - exact[g]).abs() < 2e-3, "{mean:?} vs {exact:?}");
         }
     }
 
