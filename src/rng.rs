@@ -37,15 +37,12 @@ pub enum Event {
     CareEntry(usize),
     /// Families moving from state `from`: the conditional binomial for destination `to`.
     Transition { from: usize, to: usize },
-    /// How the candidates for care entry from a state split across groups of families (the
-    /// untreated and each programme cohort).
-    EntrySplit(usize),
-    /// How the candidates for the move `from` -> `to` split across groups of families.
-    TransitionSplit { from: usize, to: usize },
-    /// Thinning of one group's candidates for care entry (group 0: untreated; c + 1: the
-    /// programme cohort reached in year c).
+    /// Care entries from a state of one group of families (c + 1: the programme cohort
+    /// reached in year c), when the groups' entry rates differ; the first group with children
+    /// (the untreated, group 0, unless it has none) draws from `CareEntry` instead.
     GroupEntry { group: u32, state: usize },
-    /// Thinning of one group's candidates for the move `from` -> `to`.
+    /// The move `from` -> `to` of one group of families, when the groups' probabilities
+    /// differ; the first group with families draws from `Transition` instead.
     GroupTransition { group: u32, from: usize, to: usize },
     /// Rounding of the starting families of a state to whole families (setup year).
     StartFamilies(usize),
@@ -73,8 +70,6 @@ impl Event {
             Event::CareExit => 10,
             Event::CareEntry(s) => 11 + s as u32,
             Event::Transition { from, to } => 20 + 4 * from as u32 + to as u32,
-            Event::EntrySplit(s) => 40 + s as u32,
-            Event::TransitionSplit { from, to } => 50 + 4 * from as u32 + to as u32,
             Event::GroupEntry { group, state } => 1_000 + 4 * group + state as u32,
             Event::GroupTransition { group, from, to } => {
                 10_000 + 16 * group + 4 * from as u32 + to as u32
@@ -157,7 +152,6 @@ mod tests {
             codes.push(Event::CareEntry(s).code());
             for t in 0..4 {
                 codes.push(Event::Transition { from: s, to: t }.code());
-                codes.push(Event::TransitionSplit { from: s, to: t }.code());
                 for group in 0..=200 {
                     codes.push(
                         Event::GroupTransition {
@@ -169,7 +163,6 @@ mod tests {
                     );
                 }
             }
-            codes.push(Event::EntrySplit(s).code());
             for group in 0..=200 {
                 codes.push(Event::GroupEntry { group, state: s }.code());
             }
