@@ -1,4 +1,4 @@
-//! One arm of one iteration: the yearly cycle of MODEL.md section 2.
+//! One arm of one iteration: the yearly cycle of docs/model.md ("The yearly cycle").
 //!
 //! The same code runs the fixed base case and a Monte Carlo draw. What differs is the
 //! [`Draws`]: [`Expected`] replaces every binomial by its mean (exact expected-value
