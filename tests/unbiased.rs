@@ -51,6 +51,9 @@ keep_out_of_care = {{ share = {share} }}
     ))
 }
 
+/// One figure of an iteration.
+type Figure = Box<dyn Fn(&prevsim::engine::IterationResult) -> f64>;
+
 /// Mean and standard error of one figure over a run's iterations.
 fn column(
     run: &prevsim::engine::RunResult,
@@ -210,11 +213,7 @@ fn point_valued_scenarios_monte_carlo_means_are_within_4_se_of_fixed_mode() {
             }
             for t in 0..s.years as usize {
                 let w = &want.years[t];
-                let checks: [(
-                    &str,
-                    f64,
-                    Box<dyn Fn(&prevsim::engine::IterationResult) -> f64>,
-                ); 3] = [
+                let checks: [(&str, f64, Figure); 3] = [
                     (
                         "children_in_care",
                         w.children_in_care,
