@@ -12,8 +12,8 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use prevsim::engine::METRIC_NAMES;
 use prevsim::scenario::Scenario;
+use prevsim::vocab::Metric;
 
 fn parse(text: &str) -> Scenario {
     Scenario::parse(text, Path::new("unbiased.toml")).unwrap_or_else(|e| panic!("{e}\n{text}"))
@@ -198,16 +198,17 @@ fn point_valued_scenarios_monte_carlo_means_are_within_4_se_of_fixed_mode() {
         let run = run_mc(s, 4_000, 23);
         for (k, lever) in s.interventions.iter().enumerate() {
             let want = &fixed.iterations[0].interventions[k];
-            for name in METRIC_NAMES {
+            for name in Metric::ALL {
                 let Some(w) = want.metrics.get(name) else {
                     continue;
                 };
                 let (mean, se) = column(&run, |it| it.interventions[k].metrics.get(name).unwrap());
                 assert!(
                     agrees(mean, se, w),
-                    "{} / {}: {name}: Monte Carlo mean {mean} (se {se}) vs fixed {w} ({:.1} se)",
+                    "{} / {}: {}: Monte Carlo mean {mean} (se {se}) vs fixed {w} ({:.1} se)",
                     s.name,
                     lever.name,
+                    name.name(),
                     (mean - w) / se
                 );
             }
