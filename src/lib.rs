@@ -28,3 +28,4 @@ pub mod rng;
 pub mod scenario;
 pub mod stats;
 pub mod vocab;
+pub mod voi;

@@ -1,0 +1,2 @@
+//! Value of information.
+pub mod numerics;
