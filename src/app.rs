@@ -24,6 +24,7 @@ pub fn run(
     overrides: Overrides,
     out: &Path,
     scenarios_dir: &Path,
+    voi: bool,
 ) -> Result<()> {
     let files = if files.is_empty() {
         pipeline::scenario_files(scenarios_dir)?
@@ -62,6 +63,21 @@ pub fn run(
             }
         }
     }
+    if voi {
+        if overrides.fixed {
+            eprintln!("--voi: the fixed base case has no uncertainty to value; run without --fixed");
+        } else {
+            for folder in &folders {
+                match prevsim::voi::run(folder, &prevsim::voi::Settings::default()) {
+                    Ok(w) => print!("{}", prevsim::voi::output::console(&w.analysis, &w.folder)),
+                    Err(e) => {
+                        failures += 1;
+                        eprintln!("Error: value of information for {}: {e}", folder.display());
+                    }
+                }
+            }
+        }
+    }
     if folders.len() > 1 {
         let data = plot::load_all(&folders)?;
         let written = plot::comparison(&data, out, &Style::default())?;
@@ -69,6 +85,29 @@ pub fn run(
     }
     if failures > 0 {
         bail!("{failures} scenario(s) failed; their earlier results, if any, are unchanged");
+    }
+    Ok(())
+}
+
+/// `voi`: the value of information of each result folder.
+pub fn voi(folders: &[PathBuf], groups: Vec<prevsim::voi::GroupSpec>, agency: Option<String>) -> Result<()> {
+    let settings = prevsim::voi::Settings {
+        groups,
+        agency,
+        ..prevsim::voi::Settings::default()
+    };
+    let mut failed = 0;
+    for folder in folders {
+        match prevsim::voi::run(folder, &settings) {
+            Ok(w) => print!("{}", prevsim::voi::output::console(&w.analysis, &w.folder)),
+            Err(e) => {
+                failed += 1;
+                eprintln!("Error: {e}");
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} result folder(s) could not be analysed");
     }
     Ok(())
 }

@@ -57,6 +57,31 @@ Files are replaced only once the whole run has succeeded.")]
         /// Folder searched for scenarios when no file is given
         #[arg(long, default_value = "scenarios")]
         scenarios: PathBuf,
+        /// Also write the value of information (as `prevsim voi`) into OUT/<scenario>/voi/
+        #[arg(long)]
+        voi: bool,
+    },
+    /// What more evidence is worth: EVPI, EVPPI and variance shares from a run's stored draws
+    #[command(after_help = "Examples:
+  prevsim voi output/gm-family-ladder
+  prevsim voi output/gm-family-ladder --agency health
+  prevsim voi output/gm-family-ladder --group \"risks=programme.up_relative_risk,programme.down_relative_risk\"
+
+Reads iterations.csv (nothing is re-run) and writes OUT/<scenario>/voi/: voi.json, voi.csv and
+chart-voi.png/.svg. The decision is between doing nothing and each intervention, valued by the
+net saving (present value) of all agencies together, or of one agency with --agency.
+EVPI: the most that removing all uncertainty is worth. EVPPI: the most that learning one input,
+or a group, is worth. Built-in groups: \"programme effect\", \"care costs\", \"transitions\".")]
+    Voi {
+        /// Result folders (OUT/<scenario name>)
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+        /// A group of up to 4 inputs learnt together: NAME=PARAM,PARAM (repeatable; inputs as named in iterations.csv)
+        #[arg(long, value_parser = parse_group)]
+        group: Vec<prevsim::voi::GroupSpec>,
+        /// Value the decision by this agency's net saving instead of all agencies' together
+        #[arg(long)]
+        agency: Option<String>,
     },
     /// Re-run a result folder from its manifest and confirm every file is identical
     #[command(after_help = "Example:
@@ -142,6 +167,10 @@ pub enum CheckFormat {
     Markdown,
     Csv,
     Json,
+}
+
+fn parse_group(s: &str) -> Result<prevsim::voi::GroupSpec, String> {
+    s.parse()
 }
 
 fn parse_unit(s: &str) -> Result<MoneyUnit, String> {

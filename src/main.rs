@@ -21,6 +21,7 @@ fn main() -> ExitCode {
             fixed,
             out,
             scenarios,
+            voi,
         } => app::run(
             files,
             Overrides {
@@ -30,7 +31,13 @@ fn main() -> ExitCode {
             },
             &out,
             &scenarios,
+            voi,
         ),
+        Command::Voi {
+            folders,
+            group,
+            agency,
+        } => app::voi(&folders, group, agency),
         Command::Plot {
             folders,
             out,

@@ -211,71 +211,103 @@ fn sort_order(x: &[f64]) -> Vec<usize> {
     order
 }
 
-/// Sort-and-block EVPPI of one decision with iterations taken in `order`, each with a weight,
-/// cut into `k` blocks of (nearly) equal total weight.
-fn blocks_once(p: &Problem, order: &[usize], weights: Option<&[u32]>, k: usize) -> f64 {
-    let total: f64 = weights.map_or(order.len() as f64, |w| {
-        w.iter().map(|&v| f64::from(v)).sum()
-    });
-    if total == 0.0 {
-        return 0.0;
-    }
-    let m = p.incremental.len();
-    let mut block_sums = vec![0.0; m];
-    let mut overall = vec![0.0; m];
-    let mut block_w = 0.0;
-    let mut block = 0usize;
-    let mut cum = 0.0;
-    let mut sum_max = 0.0;
-    let mut close = |sums: &mut Vec<f64>, w: &mut f64| {
-        if *w > 0.0 {
-            sum_max += *w * max0(sums.iter().map(|s| s / *w));
+/// Every option of every decision in the order that sorts the input: row `pos` holds the
+/// options' values at the iteration with the `pos`-th smallest input (decision by decision).
+struct Sorted {
+    rows: Vec<f64>,
+    /// Options per decision.
+    widths: Vec<usize>,
+    total: usize,
+}
+
+impl Sorted {
+    fn new(x: &[f64], problems: &[Problem]) -> Sorted {
+        let order = sort_order(x);
+        let widths: Vec<usize> = problems.iter().map(|p| p.incremental.len()).collect();
+        let total: usize = widths.iter().sum();
+        let mut rows = Vec::with_capacity(order.len() * total);
+        for &i in &order {
+            for p in problems {
+                rows.extend(p.incremental.iter().map(|c| c[i]));
+            }
         }
-        sums.iter_mut().for_each(|s| *s = 0.0);
-        *w = 0.0;
-    };
-    for &i in order {
-        let w = weights.map_or(1.0, |w| f64::from(w[i]));
-        if w == 0.0 {
-            continue;
-        }
-        // The block of this iteration: by the weight before it.
-        let b = ((cum * k as f64 / total) as usize).min(k - 1);
-        if b != block {
-            close(&mut block_sums, &mut block_w);
-            block = b;
-        }
-        cum += w;
-        block_w += w;
-        for (d, c) in p.incremental.iter().enumerate() {
-            block_sums[d] += w * c[i];
-            overall[d] += w * c[i];
+        Sorted {
+            rows,
+            widths,
+            total,
         }
     }
-    close(&mut block_sums, &mut block_w);
-    let best_mean = max0(overall.iter().map(|s| s / total));
-    (sum_max / total - best_mean).max(0.0)
+
+    /// Sort-and-block EVPPI of each decision, iterations weighted (in sorted order) and cut into
+    /// `k` blocks of (nearly) equal total weight.
+    fn evppi(&self, weights: Option<&[u32]>, k: usize) -> Vec<f64> {
+        let t = self.total;
+        let n = if t == 0 { 0 } else { self.rows.len() / t };
+        let total: f64 = weights.map_or(n as f64, |w| w.iter().map(|&v| f64::from(v)).sum());
+        if total == 0.0 || t == 0 {
+            return vec![0.0; self.widths.len()];
+        }
+        let mut sums = vec![0.0; t];
+        let mut overall = vec![0.0; t];
+        let mut sum_max = vec![0.0; self.widths.len()];
+        let mut block_w = 0.0;
+        let mut block = 0usize;
+        let mut cum = 0.0;
+        let widths = &self.widths;
+        let close = |sums: &mut [f64], w: f64, sum_max: &mut [f64]| {
+            if w > 0.0 {
+                let mut j = 0;
+                for (d, &width) in widths.iter().enumerate() {
+                    sum_max[d] += w * max0(sums[j..j + width].iter().map(|s| s / w));
+                    j += width;
+                }
+            }
+            sums.iter_mut().for_each(|s| *s = 0.0);
+        };
+        for pos in 0..n {
+            let w = weights.map_or(1.0, |w| f64::from(w[pos]));
+            if w == 0.0 {
+                continue;
+            }
+            // The block of this iteration: by the weight before it.
+            let b = ((cum * k as f64 / total) as usize).min(k - 1);
+            if b != block {
+                close(&mut sums, block_w, &mut sum_max);
+                block_w = 0.0;
+                block = b;
+            }
+            cum += w;
+            block_w += w;
+            let row = &self.rows[pos * t..(pos + 1) * t];
+            for ((s, o), v) in sums.iter_mut().zip(overall.iter_mut()).zip(row) {
+                *s += w * v;
+                *o += w * v;
+            }
+        }
+        close(&mut sums, block_w, &mut sum_max);
+        let mut j = 0;
+        widths
+            .iter()
+            .zip(&sum_max)
+            .map(|(&width, &sm)| {
+                let best = max0(overall[j..j + width].iter().map(|s| s / total));
+                j += width;
+                (sm / total - best).max(0.0)
+            })
+            .collect()
+    }
 }
 
 /// Single-input EVPPI of each decision by sort-and-block with `k` blocks, with bootstrap
-/// standard errors.
+/// standard errors (each replicate resamples the sorted iterations, so the sort is done once).
 pub fn blocks(x: &[f64], problems: &[Problem], k: usize, boot: Bootstrap) -> Vec<Estimate> {
     let n = x.len();
-    let order = sort_order(x);
+    let sorted = Sorted::new(x, problems);
     let k = k.clamp(1, n.max(1));
-    let values: Vec<f64> = problems
-        .iter()
-        .map(|p| blocks_once(p, &order, None, k))
-        .collect();
+    let values = sorted.evppi(None, k);
     let reps: Vec<Vec<f64>> = (0..boot.replicates)
         .into_par_iter()
-        .map(|b| {
-            let w = bootstrap_counts(n, boot.seed, b);
-            problems
-                .iter()
-                .map(|p| blocks_once(p, &order, Some(&w), k))
-                .collect()
-        })
+        .map(|b| sorted.evppi(Some(&bootstrap_counts(n, boot.seed, b)), k))
         .collect();
     values
         .iter()
@@ -297,6 +329,25 @@ pub struct Orthonormal {
     pub rows: Vec<f64>,
     /// Which of the given columns were kept.
     pub kept: Vec<usize>,
+}
+
+/// A dot product with four running sums (so it vectorises; the order is fixed, so the result is
+/// the same on every run).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = [0.0; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for k in 0..4 {
+            s[k] += x[k] * y[k];
+        }
+    }
+    (s[0] + s[1]) + (s[2] + s[3]) + tail
 }
 
 /// Relative size below which a column is taken to be a combination of earlier ones.
@@ -360,9 +411,17 @@ impl Orthonormal {
 
     /// Q c at every iteration.
     fn fitted(&self, c: &[f64]) -> Vec<f64> {
-        (0..self.n)
-            .map(|i| self.row(i).iter().zip(c).map(|(q, c)| q * c).sum())
-            .collect()
+        (0..self.n).map(|i| dot(self.row(i), c)).collect()
+    }
+
+    /// Q c at every iteration with a weight above 0 (0 elsewhere).
+    fn fitted_where(&self, c: &[f64], weights: Option<&[u32]>) -> Vec<f64> {
+        match weights {
+            None => self.fitted(c),
+            Some(w) => (0..self.n)
+                .map(|i| if w[i] > 0 { dot(self.row(i), c) } else { 0.0 })
+                .collect(),
+        }
     }
 }
 
@@ -425,29 +484,33 @@ fn product(a: &[f64], b: &[f64]) -> Vec<f64> {
 }
 
 /// The regression basis of a group of inputs (each column scaled to [0, 1]): the intercept, a
-/// cubic regression spline in each input (x, x^2, x^3, four knots), and interactions:
-/// - with 2 or 3 inputs, every product of powers 1 to 3 of two inputs (a tensor product of the
+/// cubic regression spline in each input (x, x^2, x^3 and four knots), and interactions:
+/// - 2 or 3 inputs: every product of powers 1 to 3 of two inputs (a tensor product of the
 ///   polynomial parts) and, with 3, the product of all three;
-/// - with 4, products of powers 1 and 2 of two inputs, and the products of any three and of all
-///   four;
-/// - with more, the products of two inputs.
+/// - 4 inputs: products of powers 1 and 2 of two inputs, of any three and of all four;
+/// - 5 or 6 inputs: products of two inputs;
+/// - 7 to 10: a cubic polynomial in each input (no knots) and products of two inputs;
+/// - more: a cubic polynomial in each input, no interactions (an additive approximation).
 ///
-/// So a single input gets the same basis as [`spline`], and the basis of a group contains that
-/// of each of its inputs. At most 1 + 7m + interaction columns: 60 for four inputs.
+/// So a single input gets the same basis as [`spline`], the basis of a group of up to six
+/// contains that of each of its inputs, and no basis has more than 76 columns (58 for four
+/// inputs), which keeps a fit at O(n p^2) with small p.
 pub fn group_basis(inputs: &[&[f64]]) -> Vec<Vec<f64>> {
     let n = inputs.first().map_or(0, |c| c.len());
     let xs: Vec<Vec<f64>> = inputs.iter().map(|c| scaled(c)).collect();
     let m = xs.len();
+    let knots = if m <= 6 { SPLINE_KNOTS } else { 0 };
     let mut out = vec![vec![1.0; n]];
     for x in &xs {
-        out.extend(spline_columns(x, SPLINE_KNOTS));
+        out.extend(spline_columns(x, knots));
     }
     let power = |x: &[f64], p: i32| x.iter().map(|v| v.powi(p)).collect::<Vec<f64>>();
     let degree = match m {
         0 | 1 => 0,
         2 | 3 => 3,
         4 => 2,
-        _ => 1,
+        5..=10 => 1,
+        _ => 0,
     };
     for a in 0..m {
         for b in a + 1..m {
@@ -585,10 +648,10 @@ fn regression(inputs: &[&[f64]], problems: &[Problem], boot: Bootstrap) -> Vec<S
                     let r = q.row(i);
                     for j in 0..w {
                         let fj = f * r[j];
-                        let row = &mut a[j * w..(j + 1) * w];
-                        for k in j..w {
-                            row[k] += fj * r[k];
-                        }
+                        a[j * w + j..(j + 1) * w]
+                            .iter_mut()
+                            .zip(&r[j..])
+                            .for_each(|(x, y)| *x += fj * y);
                     }
                     for (b, y) in rhs.iter_mut().zip(&targets) {
                         let fy = f * y[i];
@@ -613,7 +676,7 @@ fn regression(inputs: &[&[f64]], problems: &[Problem], boot: Bootstrap) -> Vec<S
                 let fitted: Vec<Vec<f64>> = p
                     .incremental
                     .iter()
-                    .map(|_| q.fitted(&c.next().unwrap_or_default()))
+                    .map(|_| q.fitted_where(&c.next().unwrap_or_default(), weights))
                     .collect();
                 evppi_from_fitted(&fitted, weights)
             })
@@ -836,14 +899,27 @@ mod tests {
         let n = 500;
         let (u, z) = draws(n, 10);
         let nb: Vec<f64> = (0..n).map(|i| u[i] - 0.4 + z[i]).collect();
-        let p = Problem {
+        let p = [Problem {
             incremental: vec![nb],
-        };
-        let order = sort_order(&u);
+        }];
+        let sorted = Sorted::new(&u, &p);
         let ones = vec![1u32; n];
-        assert_eq!(
-            blocks_once(&p, &order, None, 22),
-            blocks_once(&p, &order, Some(&ones), 22)
-        );
+        assert_eq!(sorted.evppi(None, 22), sorted.evppi(Some(&ones), 22));
+        // Doubling every weight changes nothing either.
+        let twos = vec![2u32; n];
+        assert!((sorted.evppi(None, 22)[0] - sorted.evppi(Some(&twos), 22)[0]).abs() < 1e-15);
+    }
+
+    #[test]
+    fn sort_and_block_by_hand() {
+        // Input 1..4, net benefit (-3, -1, 1, 5): two blocks give means -2 and 3, so the
+        // EVPPI is (0 + 3) / 2 - max(0, 0.5) = 1.
+        let x = [4.0, 1.0, 3.0, 2.0];
+        let p = [Problem {
+            incremental: vec![vec![5.0, -3.0, 1.0, -1.0]],
+        }];
+        assert_eq!(Sorted::new(&x, &p).evppi(None, 2), [1.0]);
+        // Four blocks of one: perfect information about the net benefit itself, the EVPI.
+        assert_eq!(Sorted::new(&x, &p).evppi(None, 4)[0], evpi(&p[0]).value);
     }
 }
