@@ -35,8 +35,12 @@ fn draws(iterations: u64) -> Draws {
             .map(|(_, b)| b.clone())
             .expect("the run writes the file")
     };
-    voi::load::from_bytes(&file("summary.json"), &file("iterations.csv"), Path::new("gm"))
-        .expect("the draws read back")
+    voi::load::from_bytes(
+        &file("summary.json"),
+        &file("iterations.csv"),
+        Path::new("gm"),
+    )
+    .expect("the draws read back")
 }
 
 const BOOT: Bootstrap = Bootstrap {

@@ -65,7 +65,9 @@ pub fn run(
     }
     if voi {
         if overrides.fixed {
-            eprintln!("--voi: the fixed base case has no uncertainty to value; run without --fixed");
+            eprintln!(
+                "--voi: the fixed base case has no uncertainty to value; run without --fixed"
+            );
         } else {
             for folder in &folders {
                 match prevsim::voi::run(folder, &prevsim::voi::Settings::default()) {
@@ -90,7 +92,11 @@ pub fn run(
 }
 
 /// `voi`: the value of information of each result folder.
-pub fn voi(folders: &[PathBuf], groups: Vec<prevsim::voi::GroupSpec>, agency: Option<String>) -> Result<()> {
+pub fn voi(
+    folders: &[PathBuf],
+    groups: Vec<prevsim::voi::GroupSpec>,
+    agency: Option<String>,
+) -> Result<()> {
     let settings = prevsim::voi::Settings {
         groups,
         agency,

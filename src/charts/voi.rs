@@ -9,9 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::{self, Heading, caption, label, page, text};
-use super::style::{
-    self, INK, LINE, MUTED, Style, THIN, TICK_SIZE, font, intervention_colour,
-};
+use super::style::{self, INK, LINE, MUTED, Style, THIN, TICK_SIZE, font, intervention_colour};
 use super::{ChartError, DrawResult};
 use crate::voi::output::{self, Ranked};
 use crate::voi::{Analysis, Budget};
@@ -33,13 +31,27 @@ fn agency_panel_height(a: &Analysis) -> u32 {
 }
 
 fn main_panel_height(rows: usize) -> u32 {
-    frame::CAPTION + frame::X_LABELS + 50 + rows.max(1) as u32 * ROW
+    frame::CAPTION + frame::X_LABELS + 50 + 50 + rows.max(1) as u32 * ROW
 }
 
-fn shown(a: &Analysis) -> Vec<Ranked> {
-    let mut rows = output::ranking(a, &a.main);
-    rows.truncate(SHOWN);
-    rows
+/// Below this share of the EVPI a figure gets no bar of its own (the rest are counted in a line
+/// under the bars); the three largest are always shown.
+const SMALL: f64 = 0.005;
+
+/// The rows drawn, and how many were left out as negligible or beyond [`SHOWN`].
+fn shown(a: &Analysis) -> (Vec<Ranked>, usize) {
+    let all = output::ranking(a, &a.main);
+    let total = all.len();
+    let evpi = a.main.evpi.value;
+    let rows: Vec<Ranked> = all
+        .into_iter()
+        .enumerate()
+        .filter(|(i, r)| *i < 3 || r.evppi.value > SMALL * evpi)
+        .map(|(_, r)| r)
+        .take(SHOWN)
+        .collect();
+    let left = total - rows.len();
+    (rows, left)
 }
 
 /// Both files of the chart.
@@ -47,7 +59,7 @@ fn shown(a: &Analysis) -> Vec<Ranked> {
 /// # Errors
 /// The chart cannot be drawn (not expected).
 pub fn charts(a: &Analysis, style: &Style) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
-    let rows = shown(a);
+    let (rows, left) = shown(a);
     let height = frame::HEADER
         + frame::FOOTER
         + LEGEND
@@ -56,8 +68,8 @@ pub fn charts(a: &Analysis, style: &Style) -> Result<Vec<(String, Vec<u8>)>, Cha
     super::both(
         STEM,
         (style::WIDTH, height),
-        |root| draw(root, a, &rows, style),
-        |root| draw(root, a, &rows, style),
+        |root| draw(root, a, &rows, left, style),
+        |root| draw(root, a, &rows, left, style),
     )
 }
 
@@ -97,6 +109,7 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     a: &Analysis,
     rows: &[Ranked],
+    left: usize,
     style: &Style,
 ) -> DrawResult
 where
@@ -106,15 +119,34 @@ where
     let (_, h) = body.dim_in_pixel();
     let (panels, legend) = body.split_vertically(h.saturating_sub(LEGEND));
     let (top, bottom) = panels.split_vertically(main_panel_height(rows.len()));
+    let (top, note) = top.split_vertically(main_panel_height(rows.len()) - 50);
     main_panel(&top, a, rows, style)?;
+    if left > 0 {
+        let (w, _) = note.dim_in_pixel();
+        text(
+            &note,
+            &if rows.len() < SHOWN {
+                format!(
+                    "Not drawn: {left} more inputs and groups, each worth less than {}% of the EVPI (all in voi.csv).",
+                    SMALL * 100.0
+                )
+            } else {
+                format!("Not drawn: {left} more inputs and groups, worth less (all in voi.csv).")
+            },
+            (40, 5),
+            font(TICK_SIZE),
+            MUTED,
+            Pos::new(HPos::Left, VPos::Top),
+            w.saturating_sub(60),
+        )?;
+    }
     if !a.agencies.is_empty() {
         agency_panel(&bottom, a, style)?;
     }
     let (w, _) = legend.dim_in_pixel();
     text(
         &legend,
-        "Blue bars: one input learnt alone (sort-and-block estimate); vermillion bars: a group of inputs learnt together. \
-         Thin lines: ±2 standard errors. Dashed line: EVPI, the value of removing all uncertainty, the most any research can be worth.",
+        "Blue bars: one input learnt alone (sort-and-block estimate); vermillion: a group learnt together.",
         (20, 10),
         font(TICK_SIZE),
         INK,
@@ -124,10 +156,10 @@ where
     let (w, _) = legend.dim_in_pixel();
     text(
         &legend,
-        "Each figure is an upper bound on what a study of those inputs is worth to this decision.",
-        (20, 55),
+        "Thin lines: ±2 standard errors. Dashed line: EVPI, the most any research can be worth.",
+        (20, 50),
         font(TICK_SIZE),
-        MUTED,
+        INK,
         Pos::new(HPos::Left, VPos::Top),
         w.saturating_sub(40),
     )?;
@@ -202,10 +234,7 @@ where
         let colour = intervention_colour(usize::from(r.group));
         let (px, py) = chart.backend_coord(&(0.0, top - 0.04));
         let share = if evpi.value > 0.0 {
-            format!(
-                ", {:.0}% of EVPI",
-                100.0 * r.evppi.value / evpi.value
-            )
+            format!(", {:.0}% of EVPI", 100.0 * r.evppi.value / evpi.value)
         } else {
             String::new()
         };
@@ -294,18 +323,12 @@ where
         let effect = output::evaluation(b);
         let words = match effect {
             Some(g) => format!(
-                "{}: would choose {}; EVPI {}, programme effect {}",
+                "{}: EVPI {}; learning the programme's effect {}",
                 b.name,
-                a.options[b.adopt],
                 style.unit.amount(b.evpi.value),
                 style.unit.amount(g.evppi.value)
             ),
-            None => format!(
-                "{}: would choose {}; EVPI {}",
-                b.name,
-                a.options[b.adopt],
-                style.unit.amount(b.evpi.value)
-            ),
+            None => format!("{}: EVPI {}", b.name, style.unit.amount(b.evpi.value)),
         };
         text(
             &plot,

@@ -124,7 +124,9 @@ pub const BUILT_IN: [(&str, &str); 3] = [
 
 fn in_built_in(group: &str, input: &str) -> bool {
     match group {
-        "programme effect" => input.starts_with("interventions[") && !input.contains("].programme_cost."),
+        "programme effect" => {
+            input.starts_with("interventions[") && !input.contains("].programme_cost.")
+        }
         "care costs" => input == "care.cost" || input.starts_with("unit_costs."),
         "transitions" => input.starts_with("transitions."),
         _ => false,
@@ -296,7 +298,11 @@ pub fn analyse(draws: &Draws, settings: &Settings) -> Result<Analysis, VoiError>
     // Groups: built-in (when they hold an uncertain input), then the user's.
     let mut group_inputs: Vec<(String, bool, Vec<String>)> = Vec::new();
     for (g, _) in BUILT_IN {
-        let members: Vec<String> = names.iter().filter(|i| in_built_in(g, i)).cloned().collect();
+        let members: Vec<String> = names
+            .iter()
+            .filter(|i| in_built_in(g, i))
+            .cloned()
+            .collect();
         if !members.is_empty() {
             group_inputs.push((g.to_string(), true, members));
         }
@@ -365,40 +371,57 @@ pub fn analyse(draws: &Draws, settings: &Settings) -> Result<Analysis, VoiError>
                 .collect();
             let used: Vec<&[f64]> = keep.iter().map(|&j| cols[j]).collect();
             let est = if used.is_empty() {
-                vec![Estimate { value: 0.0, se: 0.0 }; problems.len()]
+                vec![
+                    Estimate {
+                        value: 0.0,
+                        se: 0.0
+                    };
+                    problems.len()
+                ]
             } else {
                 numerics::group(&used, &problems, boot)
             };
             (dropped, est)
         })
         .collect();
-    let budget = |b: usize, name: String| Budget {
-        name,
-        expected: problems[b].expected(),
-        prob_best: problems[b].prob_best(),
-        adopt: problems[b].best_on_average(),
-        evpi: numerics::evpi(&problems[b]),
-        singles: varying
-            .iter()
-            .zip(&singles)
-            .map(|((input, _), (sab, spl))| Single {
-                input: input.clone(),
-                blocks: sab[b],
-                spline: (b == 0).then_some(spl.evppi),
-                variance_share: (b == 0).then(|| spl.r2.get(focus - 1).copied().unwrap_or(0.0)),
-            })
-            .collect(),
-        groups: group_inputs
-            .iter()
-            .zip(&groups)
-            .map(|((name, built_in, members), (dropped, est))| Group {
-                name: name.clone(),
-                built_in: *built_in,
-                inputs: members.clone(),
-                dropped: dropped.clone(),
-                evppi: est[b],
-            })
-            .collect(),
+    let budget = |b: usize, name: String| {
+        let evpi = numerics::evpi(&problems[b]);
+        // One option best in every iteration: no information can change the decision, so every
+        // EVPPI is exactly 0 (the estimators would give rounding errors of about 1e-9).
+        let sure = evpi.value == 0.0;
+        let zero = Estimate {
+            value: 0.0,
+            se: 0.0,
+        };
+        let exact = |e: Estimate| if sure { zero } else { e };
+        Budget {
+            name,
+            expected: problems[b].expected(),
+            prob_best: problems[b].prob_best(),
+            adopt: problems[b].best_on_average(),
+            evpi,
+            singles: varying
+                .iter()
+                .zip(&singles)
+                .map(|((input, _), (sab, spl))| Single {
+                    input: input.clone(),
+                    blocks: exact(sab[b]),
+                    spline: (b == 0).then_some(exact(spl.evppi)),
+                    variance_share: (b == 0).then(|| spl.r2.get(focus - 1).copied().unwrap_or(0.0)),
+                })
+                .collect(),
+            groups: group_inputs
+                .iter()
+                .zip(&groups)
+                .map(|((name, built_in, members), (dropped, est))| Group {
+                    name: name.clone(),
+                    built_in: *built_in,
+                    inputs: members.clone(),
+                    dropped: dropped.clone(),
+                    evppi: exact(est[b]),
+                })
+                .collect(),
+        }
     };
     let cost = mean(&draws.programme_cost[focus - 1]);
     let mut options = vec!["do nothing".to_string()];
@@ -485,8 +508,18 @@ mod tests {
         let g: GroupSpec = "costs=care.cost, unit_costs.coping".parse().unwrap();
         assert_eq!(g.name, "costs");
         assert_eq!(g.params, ["care.cost", "unit_costs.coping"]);
-        assert!("costs".parse::<GroupSpec>().unwrap_err().contains("NAME=PARAM"));
-        assert!("a=b,c,d,e,f".parse::<GroupSpec>().unwrap_err().contains("at most 4"));
+        assert!(
+            "costs"
+                .parse::<GroupSpec>()
+                .unwrap_err()
+                .contains("NAME=PARAM")
+        );
+        assert!(
+            "a=b,c,d,e,f"
+                .parse::<GroupSpec>()
+                .unwrap_err()
+                .contains("at most 4")
+        );
     }
 
     #[test]

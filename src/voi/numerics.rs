@@ -79,7 +79,11 @@ impl Problem {
     }
 
     fn value(&self, d: usize, i: usize) -> f64 {
-        if d == 0 { 0.0 } else { self.incremental[d - 1][i] }
+        if d == 0 {
+            0.0
+        } else {
+            self.incremental[d - 1][i]
+        }
     }
 }
 
@@ -531,10 +535,7 @@ pub fn group_basis(inputs: &[&[f64]]) -> Vec<Vec<f64>> {
         }
     }
     if m == 4 {
-        out.push(product(
-            &product(&xs[0], &xs[1]),
-            &product(&xs[2], &xs[3]),
-        ));
+        out.push(product(&product(&xs[0], &xs[1]), &product(&xs[2], &xs[3])));
     }
     out
 }

@@ -195,7 +195,11 @@ pub fn json(a: &Analysis) -> Vec<u8> {
         }),
         evpi: evpi(&a.main, cost),
         evppi: entries(&a.main, cost),
-        variance_share_of: format!("net saving (PV) of {}, {}", a.options[a.focus], valued_by(&a.main)),
+        variance_share_of: format!(
+            "net saving (PV) of {}, {}",
+            a.options[a.focus],
+            valued_by(&a.main)
+        ),
         variance_share: a
             .main
             .singles
@@ -299,8 +303,9 @@ pub fn csv(a: &Analysis) -> Vec<u8> {
                 s.spline.map_or_else(String::new, |_| SPLINE.to_string()),
                 opt(s.spline.map(|e| e.value)),
                 opt(s.spline.map(|e| e.se)),
-                s.spline
-                    .map_or_else(String::new, |_| s.methods_disagree(b.evpi.value).to_string()),
+                s.spline.map_or_else(String::new, |_| {
+                    s.methods_disagree(b.evpi.value).to_string()
+                }),
             ]);
         }
         for g in &b.groups {
@@ -473,7 +478,12 @@ pub fn console(a: &Analysis, folder: &std::path::Path) -> String {
             r.variance_share.map_or(String::new(), percent),
         );
         if let Some(spl) = r.disagree {
-            let _ = write!(s, "  (spline: {} SE {}: methods disagree)", gbp(spl.value), gbp(spl.se));
+            let _ = write!(
+                s,
+                "  (spline: {} SE {}: methods disagree)",
+                gbp(spl.value),
+                gbp(spl.se)
+            );
         }
         s.push('\n');
     }
@@ -481,7 +491,10 @@ pub fn console(a: &Analysis, folder: &std::path::Path) -> String {
         let _ = writeln!(s, "  ... {} more in voi.csv", rows.len() - SHOWN);
     }
     if !a.agencies.is_empty() {
-        let _ = writeln!(s, "\n  per agency (each valuing the decision by its own net saving):");
+        let _ = writeln!(
+            s,
+            "\n  per agency (each valuing the decision by its own net saving):"
+        );
         for ag in &a.agencies {
             let eval = evaluation(ag).map_or(String::new(), |g| {
                 format!("; programme effect {}", gbp(g.evppi.value))
