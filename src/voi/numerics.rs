@@ -246,7 +246,7 @@ impl Sorted {
     /// `k` blocks of (nearly) equal total weight.
     fn evppi(&self, weights: Option<&[u32]>, k: usize) -> Vec<f64> {
         let t = self.total;
-        let n = if t == 0 { 0 } else { self.rows.len() / t };
+        let n = self.rows.len().checked_div(t).unwrap_or(0);
         let total: f64 = weights.map_or(n as f64, |w| w.iter().map(|&v| f64::from(v)).sum());
         if total == 0.0 || t == 0 {
             return vec![0.0; self.widths.len()];

@@ -456,7 +456,7 @@ pub fn console(a: &Analysis, folder: &std::path::Path) -> String {
     let rows = ranking(a, b);
     let width = rows
         .iter()
-        .take(SHOWN)
+        .take(3.max(SHOWN))
         .map(|r| r.label.chars().count())
         .max()
         .unwrap_or(10)
@@ -466,7 +466,14 @@ pub fn console(a: &Analysis, folder: &std::path::Path) -> String {
         "\n  {:<width$}  {:>10}  {:>9}  {:>9}  {:>10}  {:>12}",
         "what is learnt", "EVPPI", "SE", "% of EVPI", "% of cost", "explains var"
     );
-    for r in rows.iter().take(SHOWN) {
+    // Rows worth under 0.5% of the EVPI are counted, not listed (the three largest always are).
+    let listed = rows
+        .iter()
+        .enumerate()
+        .take_while(|(i, r)| *i < 3 || r.evppi.value > 0.005 * b.evpi.value)
+        .count()
+        .min(SHOWN);
+    for r in rows.iter().take(listed) {
         let label: String = r.label.chars().take(width).collect();
         let _ = write!(
             s,
@@ -487,8 +494,36 @@ pub fn console(a: &Analysis, folder: &std::path::Path) -> String {
         }
         s.push('\n');
     }
-    if rows.len() > SHOWN {
-        let _ = writeln!(s, "  ... {} more in voi.csv", rows.len() - SHOWN);
+    if rows.len() > listed {
+        let _ = writeln!(
+            s,
+            "  ... {} more inputs and groups, each worth less{} (all in voi.csv)",
+            rows.len() - listed,
+            if listed < SHOWN {
+                " than 0.5% of the EVPI"
+            } else {
+                ""
+            }
+        );
+    }
+    let mut shares: Vec<(&str, f64)> = b
+        .singles
+        .iter()
+        .filter_map(|x| x.variance_share.map(|v| (x.input.as_str(), v)))
+        .collect();
+    shares.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(y.0)));
+    if !shares.is_empty() {
+        let top: Vec<String> = shares
+            .iter()
+            .take(5)
+            .map(|(n, v)| format!("{} {}", short_name(n, a.options.len() - 1), percent(*v)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "  largest shares of the variance of the net saving of {}: {}",
+            a.options[a.focus],
+            top.join(", ")
+        );
     }
     if !a.agencies.is_empty() {
         let _ = writeln!(
