@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::engine::METRIC_NAMES;
+use crate::vocab::Metric;
 
 /// Why the stored draws cannot be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -108,7 +108,7 @@ fn parse(bytes: &[u8], path: &Path, summary: Summary) -> Result<Draws, LoadError
     // Inputs: the columns between `intervention` and the first metric.
     let first_metric = header
         .iter()
-        .position(|h| METRIC_NAMES.contains(&h))
+        .position(|h| Metric::from_name(h).is_some())
         .unwrap_or(header.len());
     let input_cols: Vec<usize> = (who + 1..first_metric).collect();
     let agency_cols: Vec<(String, usize)> = header
