@@ -73,6 +73,56 @@ pub fn run(
     Ok(())
 }
 
+/// `run --shard K/N`: part K of each scenario's iterations into OUT/<name>.part-K-of-N.
+pub fn run_shard(
+    files: Vec<PathBuf>,
+    overrides: Overrides,
+    shard: prevsim::shard::Shard,
+    out: &Path,
+    scenarios_dir: &Path,
+) -> Result<()> {
+    if overrides.fixed {
+        bail!(
+            "--shard splits Monte Carlo iterations; the fixed base case (--fixed) is one calculation: run it without --shard"
+        );
+    }
+    let files = if files.is_empty() {
+        pipeline::scenario_files(scenarios_dir)?
+    } else {
+        files
+    };
+    let scenarios = pipeline::load_all(&files)?;
+    pipeline::check_memory(&scenarios, overrides)?;
+    stop_cleanly_on_ctrl_c();
+    for scenario in &scenarios {
+        let options = pipeline::options_for(scenario, overrides);
+        let range = shard.range(options.iterations);
+        let bar = progress_bar(range.end - range.start);
+        let tick = || bar.inc(1);
+        let (folder, info) = prevsim::shard::run_part(scenario, options, shard, out, &tick)?;
+        bar.finish_and_clear();
+        println!(
+            "{}: part {} of the {} iterations (seed {}; iterations {} to {}) -> {}",
+            scenario.display_name(),
+            info.shard,
+            options.iterations,
+            options.seed,
+            info.first,
+            info.end.saturating_sub(1),
+            folder.display()
+        );
+    }
+    println!("When every part is done: prevsim merge <the part folders> --out DIR");
+    Ok(())
+}
+
+/// `merge`: the parts of a sharded run into one result folder.
+pub fn merge(parts: &[PathBuf], out: &Path) -> Result<()> {
+    let done = pipeline::merge(parts, out, &invocation())?;
+    print_finished(&done);
+    Ok(())
+}
+
 pub fn plot(folders: &[PathBuf], out: Option<&Path>, style: &Style) -> Result<()> {
     let mut data = Vec::new();
     for folder in folders {

@@ -19,18 +19,21 @@ fn main() -> ExitCode {
             iterations,
             seed,
             fixed,
+            shard,
             out,
             scenarios,
-        } => app::run(
-            files,
-            Overrides {
+        } => {
+            let overrides = Overrides {
                 iterations,
                 seed,
                 fixed,
-            },
-            &out,
-            &scenarios,
-        ),
+            };
+            match shard {
+                Some(shard) => app::run_shard(files, overrides, shard, &out, &scenarios),
+                None => app::run(files, overrides, &out, &scenarios),
+            }
+        }
+        Command::Merge { parts, out } => app::merge(&parts, &out),
         Command::Plot {
             folders,
             out,

@@ -60,6 +60,8 @@ pub enum PipelineError {
         #[source]
         source: crate::charts::ChartError,
     },
+    #[error(transparent)]
+    Shard(#[from] crate::shard::ShardError),
     #[error("cannot write results to {path}: {source}")]
     Write {
         path: PathBuf,
@@ -238,7 +240,32 @@ pub fn run_one(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Finished, PipelineError> {
     let options = options_for(&scenario, overrides);
-    let mut produced = produce(scenario, options, progress)?;
+    let produced = produce(scenario, options, progress)?;
+    write_result(produced, options, out, invocation)
+}
+
+/// Merges the parts of a sharded run (see [`crate::shard`]) and writes the result folder a
+/// single run would have written, to `out/<name>/`.
+///
+/// # Errors
+/// The parts cannot be read or do not make one whole run, or writing fails.
+pub fn merge(
+    parts: &[PathBuf],
+    out: &Path,
+    invocation: &Invocation,
+) -> Result<Finished, PipelineError> {
+    let (scenario, columns, options) = crate::shard::join(parts)?;
+    let produced = produce_from(scenario, columns, options)?;
+    write_result(produced, options, out, invocation)
+}
+
+/// Adds the manifest and charts to a run's files and writes them to `out/<name>/`.
+fn write_result(
+    mut produced: Produced,
+    options: RunOptions,
+    out: &Path,
+    invocation: &Invocation,
+) -> Result<Finished, PipelineError> {
     let manifest = manifest_for(&produced, options, invocation);
     let mut manifest_bytes =
         serde_json::to_vec_pretty(&manifest).map_err(|e| PipelineError::Export {
