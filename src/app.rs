@@ -54,6 +54,7 @@ pub fn run(
         match result {
             Ok(done) => {
                 print_finished(&done);
+                print_precision_warnings(&done);
                 folders.push(done.folder.clone());
             }
             Err(e) => {
@@ -328,11 +329,13 @@ fn print_finished(done: &Finished) {
                 );
             } else {
                 println!(
-                    "  {name}: net saving {} (PV, 90% interval {} to {}), P(net saving > 0) = {}; first-year gross saving {}",
+                    "  {name}: net saving {} \u{b1} {} (PV, 90% interval {} to {}), P(net saving > 0) = {} \u{b1} {:.1} points; first-year gross saving {}",
                     gbp(net.mean),
+                    gbp(net.se),
                     gbp(net.p5),
                     gbp(net.p95),
                     percent(s.prob_net_saving_positive),
+                    s.prob_net_saving_positive_se * 100.0,
                     gbp(y0.mean)
                 );
             }
@@ -341,6 +344,12 @@ fn print_finished(done: &Finished) {
                 println!("    payback: {}", payback_line(&s.payback, r.fixed));
             }
         }
+    }
+}
+
+fn print_precision_warnings(done: &Finished) {
+    for w in prevsim::report::precision_warnings(&done.report) {
+        eprintln!("Warning: {w}");
     }
 }
 

@@ -430,3 +430,31 @@ fn wrong_parts_are_refused_clearly() {
     let out = common::prevsim(&["run", s, "--shard", "3/3"], None);
     assert!(String::from_utf8_lossy(&out.stderr).contains("counted from 0"));
 }
+
+/// No count is written "-0" (issue 11, defect 5): a scenario without a programme treats 0
+/// families, in fixed mode and Monte Carlo.
+#[test]
+fn families_treated_is_never_minus_zero() {
+    let s = common::shipped("agma-keep-1pct-out-of-care.toml");
+    for extra in [["--fixed", ""], ["-n", "30"]] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "run",
+            s.to_str().unwrap(),
+            "--out",
+            tmp.path().to_str().unwrap(),
+        ];
+        args.extend(extra.iter().filter(|a| !a.is_empty()));
+        run_args(&args);
+        let yearly =
+            fs::read_to_string(tmp.path().join("agma-keep-1pct-out-of-care/yearly.csv")).unwrap();
+        let treated: Vec<&str> = yearly
+            .lines()
+            .filter(|l| l.contains("families_treated"))
+            .collect();
+        assert!(!treated.is_empty());
+        for line in treated {
+            assert!(!line.split(',').any(|f| f == "-0"), "{line}");
+        }
+    }
+}

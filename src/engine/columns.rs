@@ -254,7 +254,8 @@ impl Columns {
             for (t, r) in out.years.iter().enumerate() {
                 push_year(&mut cols.years[t], r);
                 let p = &mut cols.programme[t];
-                p.families_treated.push(r.treated());
+                // + 0.0: an empty sum is -0.0, and -0 is not a count.
+                p.families_treated.push(r.treated() + 0.0);
                 p.families_reached.push(r.families_reached);
                 p.programme_cost.push(out.programme_cost[t]);
                 p.gross_saving.push(r.saving_against(&it.baseline[t]));
