@@ -93,7 +93,15 @@ pub fn run_shard(
         files
     };
     let scenarios = pipeline::load_all(&files)?;
-    pipeline::check_memory(&scenarios, overrides)?;
+    // Memory is needed for the part's iterations only.
+    for scenario in &scenarios {
+        let range = shard.range(pipeline::options_for(scenario, overrides).iterations);
+        let part = Overrides {
+            iterations: Some((range.end - range.start).max(1)),
+            ..overrides
+        };
+        pipeline::check_memory(std::slice::from_ref(scenario), part)?;
+    }
     stop_cleanly_on_ctrl_c();
     for scenario in &scenarios {
         let options = pipeline::options_for(scenario, overrides);
