@@ -24,6 +24,7 @@ pub fn run(
     overrides: Overrides,
     out: &Path,
     scenarios_dir: &Path,
+    deny_warnings: bool,
     voi: bool,
 ) -> Result<()> {
     let files = if files.is_empty() {
@@ -32,6 +33,14 @@ pub fn run(
         files
     };
     let scenarios = pipeline::load_all(&files)?;
+    let mut warnings: Vec<String> = scenarios.iter().flat_map(Scenario::warning_lines).collect();
+    warnings.extend(
+        scenarios
+            .iter()
+            .filter_map(|s| pipeline::other_scenario_in_folder(s, out))
+            .map(|w| format!("warning: {w}")),
+    );
+    print_warnings(&warnings, deny_warnings)?;
     pipeline::check_memory(&scenarios, overrides)?;
     pipeline::check_destinations(&scenarios, out)?;
     stop_cleanly_on_ctrl_c();
@@ -55,6 +64,7 @@ pub fn run(
         match result {
             Ok(done) => {
                 print_finished(&done);
+                print_precision_warnings(&done);
                 folders.push(done.folder.clone());
             }
             Err(e) => {
@@ -118,6 +128,64 @@ pub fn voi(
     Ok(())
 }
 
+/// `run --shard K/N`: part K of each scenario's iterations into OUT/<name>.part-K-of-N.
+pub fn run_shard(
+    files: Vec<PathBuf>,
+    overrides: Overrides,
+    shard: prevsim::shard::Shard,
+    out: &Path,
+    scenarios_dir: &Path,
+) -> Result<()> {
+    if overrides.fixed {
+        bail!(
+            "--shard splits Monte Carlo iterations; the fixed base case (--fixed) is one calculation: run it without --shard"
+        );
+    }
+    let files = if files.is_empty() {
+        pipeline::scenario_files(scenarios_dir)?
+    } else {
+        files
+    };
+    let scenarios = pipeline::load_all(&files)?;
+    // Memory is needed for the part's iterations only.
+    for scenario in &scenarios {
+        let range = shard.range(pipeline::options_for(scenario, overrides).iterations);
+        let part = Overrides {
+            iterations: Some((range.end - range.start).max(1)),
+            ..overrides
+        };
+        pipeline::check_memory(std::slice::from_ref(scenario), part)?;
+    }
+    stop_cleanly_on_ctrl_c();
+    for scenario in &scenarios {
+        let options = pipeline::options_for(scenario, overrides);
+        let range = shard.range(options.iterations);
+        let bar = progress_bar(range.end - range.start);
+        let tick = || bar.inc(1);
+        let (folder, info) = prevsim::shard::run_part(scenario, options, shard, out, &tick)?;
+        bar.finish_and_clear();
+        println!(
+            "{}: part {} of the {} iterations (seed {}; iterations {} to {}) -> {}",
+            scenario.display_name(),
+            info.shard,
+            options.iterations,
+            options.seed,
+            info.first,
+            info.end.saturating_sub(1),
+            folder.display()
+        );
+    }
+    println!("When every part is done: prevsim merge <the part folders> --out DIR");
+    Ok(())
+}
+
+/// `merge`: the parts of a sharded run into one result folder.
+pub fn merge(parts: &[PathBuf], out: &Path) -> Result<()> {
+    let done = pipeline::merge(parts, out, &invocation())?;
+    print_finished(&done);
+    Ok(())
+}
+
 pub fn plot(folders: &[PathBuf], out: Option<&Path>, style: &Style) -> Result<()> {
     let mut data = Vec::new();
     for folder in folders {
@@ -148,16 +216,43 @@ fn print_written(what: &str, files: &[PathBuf]) {
     println!("{what} -> {}", names.join(", "));
 }
 
-pub fn validate(files: &[PathBuf]) -> Result<()> {
+/// Prints warnings to stderr; with `deny`, any warning is an error.
+fn print_warnings(warnings: &[String], deny: bool) -> Result<()> {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    if deny && !warnings.is_empty() {
+        bail!(
+            "{} refused because of --deny-warnings: fix them, or run without the option",
+            plural(warnings.len(), "warning")
+        );
+    }
+    Ok(())
+}
+
+pub fn validate(files: &[PathBuf], explain: bool, deny_warnings: bool) -> Result<()> {
     let mut bad = 0;
     for path in files {
-        match Scenario::load(path) {
-            Ok(s) => println!(
-                "ok  {} ({}, {})",
-                path.display(),
-                plural(s.interventions.len(), "intervention"),
-                plural(s.years as usize, "year")
-            ),
+        match Scenario::load_checked(path, deny_warnings) {
+            Ok(s) => {
+                for w in s.warning_lines() {
+                    eprintln!("{w}");
+                }
+                println!(
+                    "ok  {} ({}, {}{})",
+                    path.display(),
+                    plural(s.interventions.len(), "intervention"),
+                    plural(s.years as usize, "year"),
+                    if s.warnings.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", plural(s.warnings.len(), "warning"))
+                    }
+                );
+                if explain {
+                    println!("\n{}", prevsim::scenario::explain(&s));
+                }
+            }
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");
@@ -167,6 +262,45 @@ pub fn validate(files: &[PathBuf]) -> Result<()> {
     if bad > 0 {
         bail!("{bad} of {} scenario file(s) are invalid", files.len());
     }
+    Ok(())
+}
+
+/// `new`: writes a starter scenario, never over an existing file.
+pub fn new(name: &str) -> Result<()> {
+    let (path, name) = match name.strip_suffix(".toml") {
+        Some(stem) => {
+            let path = PathBuf::from(name);
+            let stem = Path::new(stem)
+                .file_name()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            (path, stem)
+        }
+        None => (PathBuf::from(format!("{name}.toml")), name.to_string()),
+    };
+    if !prevsim::scenario::valid_name(&name) {
+        bail!(
+            "\"{name}\" cannot be a scenario name: use letters, digits, '-', '_' and '.' only (for example \"my-area\")"
+        );
+    }
+    let text = prevsim::scenario::starter_scenario(&name);
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} already exists and is left as it is: choose another name, or move it away first",
+            path.display()
+        ),
+        Err(e) => bail!("cannot create {}: {e}", path.display()),
+    };
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    println!(
+        "wrote {p}: replace each \"assumption: replace\", read it back with `prevsim validate --explain {p}`, then `prevsim run {p}`",
+        p = path.display()
+    );
     Ok(())
 }
 
@@ -323,11 +457,13 @@ fn print_finished(done: &Finished) {
                 );
             } else {
                 println!(
-                    "  {name}: net saving {} (PV, 90% interval {} to {}), P(net saving > 0) = {}; first-year gross saving {}",
+                    "  {name}: net saving {} \u{b1} {} (PV, 90% interval {} to {}), P(net saving > 0) = {} \u{b1} {:.1} points; first-year gross saving {}",
                     gbp(net.mean),
+                    gbp(net.se),
                     gbp(net.p5),
                     gbp(net.p95),
                     percent(s.prob_net_saving_positive),
+                    s.prob_net_saving_positive_se * 100.0,
                     gbp(y0.mean)
                 );
             }
@@ -336,6 +472,12 @@ fn print_finished(done: &Finished) {
                 println!("    payback: {}", payback_line(&s.payback, r.fixed));
             }
         }
+    }
+}
+
+fn print_precision_warnings(done: &Finished) {
+    for w in prevsim::report::precision_warnings(&done.report) {
+        eprintln!("Warning: {w}");
     }
 }
 

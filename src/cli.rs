@@ -43,7 +43,7 @@ Files are replaced only once the whole run has succeeded.")]
         /// Scenario files (default: every *.toml in --scenarios)
         files: Vec<PathBuf>,
         /// Monte Carlo iterations (default: the scenario's `run.iterations`)
-        #[arg(short = 'n', long)]
+        #[arg(short = 'n', long, value_parser = parse_iterations)]
         iterations: Option<u64>,
         /// Random seed (default: the scenario's `run.seed`)
         #[arg(short, long)]
@@ -51,12 +51,19 @@ Files are replaced only once the whole run has succeeded.")]
         /// Deterministic base case: every parameter at its mean, expected counts, no sampling
         #[arg(long)]
         fixed: bool,
+        /// Run only part K (from 0) of N of the iterations, into OUT/<name>.part-K-of-N; combine
+        /// the parts with `prevsim merge`
+        #[arg(long, value_name = "K/N")]
+        shard: Option<prevsim::shard::Shard>,
         /// Folder for results
         #[arg(short, long, default_value = "output")]
         out: PathBuf,
         /// Folder searched for scenarios when no file is given
         #[arg(long, default_value = "scenarios")]
         scenarios: PathBuf,
+        /// Refuse to run when a scenario has warnings (values that look like slips)
+        #[arg(long)]
+        deny_warnings: bool,
         /// Also write the value of information (as `prevsim voi`) into OUT/<scenario>/voi/
         #[arg(long)]
         voi: bool,
@@ -149,13 +156,53 @@ comparison beside the first folder.")]
         #[arg(long, default_value = "auto", value_parser = parse_unit)]
         unit: MoneyUnit,
     },
-    /// Check scenario files without running them
+    /// Combine the parts of a sharded run into the result folder a single run would write
     #[command(after_help = "Example:
-  prevsim validate scenarios/*.toml")]
+  for k in 0 1 2 3; do prevsim run big.toml -n 1000000 --shard $k/4 --out parts & done; wait
+  prevsim merge parts/big.part-*-of-4 --out output
+
+The merged folder is byte-identical to `prevsim run big.toml -n 1000000` (its manifest records
+the merge command). Parts of different scenarios, seeds or run sizes, overlapping parts and
+missing parts are refused.")]
+    Merge {
+        /// Part folders written by `prevsim run --shard K/N`
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Folder for results
+        #[arg(short, long, default_value = "output")]
+        out: PathBuf,
+    },
+    /// Check scenario files without running them
+    #[command(after_help = "Examples:
+  prevsim validate scenarios/*.toml
+  prevsim validate --explain my-area.toml      every parameter as the model will use it
+  prevsim validate --deny-warnings scenarios/*.toml
+
+Errors make a file invalid. Warnings (`warning:` lines) point at values that are allowed but
+look like slips, such as an optimism bias of 5 (500%) or a weekly care cost; with
+--deny-warnings they count as errors.")]
     Validate {
         /// Scenario files
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Print every parameter as the model will use it: distribution, mean, P5-P95, unit,
+        /// conversion to a year, source
+        #[arg(long)]
+        explain: bool,
+        /// Treat warnings as errors
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Write a commented starter scenario NAME.toml, valid as written
+    #[command(after_help = "Examples:
+  prevsim new my-area                          writes my-area.toml
+  prevsim new scenarios/my-area.toml           writes it there
+
+Every figure is a placeholder marked \"assumption: replace\". An existing file is never
+overwritten.")]
+    New {
+        /// The scenario's name (letters, digits, '-', '_', '.'), or a path ending in .toml
+        name: String,
     },
 }
 
@@ -175,4 +222,18 @@ fn parse_group(s: &str) -> Result<prevsim::voi::GroupSpec, String> {
 
 fn parse_unit(s: &str) -> Result<MoneyUnit, String> {
     s.parse()
+}
+
+fn parse_iterations(s: &str) -> Result<u64, String> {
+    let n: u64 =
+        s.trim().replace('_', "").parse().map_err(|_| {
+            format!("give a whole number of iterations, such as 10000 (not \"{s}\")")
+        })?;
+    if n == 0 {
+        return Err(
+            "a run needs at least 1 iteration (0 would have no results); 10,000 is a common choice"
+                .to_string(),
+        );
+    }
+    Ok(n)
 }

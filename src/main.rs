@@ -19,20 +19,23 @@ fn main() -> ExitCode {
             iterations,
             seed,
             fixed,
+            shard,
             out,
             scenarios,
+            deny_warnings,
             voi,
-        } => app::run(
-            files,
-            Overrides {
+        } => {
+            let overrides = Overrides {
                 iterations,
                 seed,
                 fixed,
-            },
-            &out,
-            &scenarios,
-            voi,
-        ),
+            };
+            match shard {
+                Some(shard) => app::run_shard(files, overrides, shard, &out, &scenarios),
+                None => app::run(files, overrides, &out, &scenarios, deny_warnings, voi),
+            }
+        }
+        Command::Merge { parts, out } => app::merge(&parts, &out),
         Command::Voi {
             folders,
             group,
@@ -53,7 +56,12 @@ fn main() -> ExitCode {
                 unit,
             },
         ),
-        Command::Validate { files } => app::validate(&files),
+        Command::Validate {
+            files,
+            explain,
+            deny_warnings,
+        } => app::validate(&files, explain, deny_warnings),
+        Command::New { name } => app::new(&name),
         Command::Verify { folders } => app::verify(&folders),
         // `check` has its own exit codes: 0 no claim refuted, 1 refuted, 2 an error.
         Command::Check {

@@ -8,6 +8,7 @@
 use rand::Rng;
 use rand_distr::{Beta, Distribution, Gamma, LogNormal, Pert, Triangular, Uniform};
 use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::statistics::Distribution as _;
 
 /// The set of values a parameter may take: a probability, a non-negative amount, ...
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -187,6 +188,98 @@ fn with_mode(min: f64, mode: f64, max: f64) -> Result<(), DistError> {
         Ok(())
     } else {
         Err(DistError::ModeOutside { min, mode, max })
+    }
+}
+
+impl Spec {
+    /// The same distribution of `k` times the quantity (a weekly cost to a yearly one), or
+    /// `None` for a beta, which is bounded to [0, 1].
+    pub fn scaled(&self, k: f64) -> Option<Spec> {
+        Some(match *self {
+            Spec::Fixed(v) => Spec::Fixed(v * k),
+            Spec::Uniform { min, max } => Spec::Uniform {
+                min: min * k,
+                max: max * k,
+            },
+            Spec::Triangular { min, mode, max } => Spec::Triangular {
+                min: min * k,
+                mode: mode * k,
+                max: max * k,
+            },
+            Spec::Pert { min, mode, max } => Spec::Pert {
+                min: min * k,
+                mode: mode * k,
+                max: max * k,
+            },
+            Spec::Normal { mean, sd } => Spec::Normal {
+                mean: mean * k,
+                sd: sd * k,
+            },
+            Spec::LogNormal { mean, sd } => Spec::LogNormal {
+                mean: mean * k,
+                sd: sd * k,
+            },
+            Spec::Gamma { shape, scale } => Spec::Gamma {
+                shape,
+                scale: scale * k,
+            },
+            Spec::Beta { .. } => return None,
+        })
+    }
+}
+
+impl Dist {
+    /// The distribution in words, its figures written by `f`: "uniform from £70k to £100k".
+    pub fn describe(&self, f: &dyn Fn(f64) -> String) -> String {
+        match &self.kind {
+            Kind::Fixed(v) => format!("fixed at {}", f(*v)),
+            Kind::Uniform(_, a, b) => format!("uniform from {} to {}", f(*a), f(*b)),
+            Kind::Triangular(_, [a, c, b]) => {
+                format!(
+                    "triangular from {} to {}, most likely {}",
+                    f(*a),
+                    f(*b),
+                    f(*c)
+                )
+            }
+            Kind::Pert(_, [a, c, b]) => {
+                format!("PERT from {} to {}, most likely {}", f(*a), f(*b), f(*c))
+            }
+            Kind::TruncNormal(t) => format!(
+                "normal with mean {} and sd {} before truncation to {}..{}",
+                f(t.normal.mean().unwrap_or(f64::NAN)),
+                f(t.normal.std_dev().unwrap_or(f64::NAN)),
+                f(t.lower),
+                if t.upper.is_finite() {
+                    f(t.upper)
+                } else {
+                    "no upper limit".to_string()
+                }
+            ),
+            Kind::LogNormal(_, mean) => format!("log-normal with mean {}", f(*mean)),
+            Kind::Gamma(_, k, theta) => {
+                format!("gamma with shape {} and scale {}", round_sig(*k), f(*theta))
+            }
+            Kind::Beta(_, a, b) => format!(
+                "beta with alpha {} and beta {}",
+                round_sig(*a),
+                round_sig(*b)
+            ),
+        }
+    }
+}
+
+/// Four significant figures, for shape parameters in a description.
+fn round_sig(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 

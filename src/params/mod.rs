@@ -23,6 +23,56 @@ pub struct Parameter {
     /// Where the figure comes from: a document, or `assumption: why`.
     pub source: Option<String>,
     pub value: ParamValue,
+    /// For money: the period it was written for and its price year (the value is per year).
+    pub written: Written,
+}
+
+/// The period a money figure was written for; the model always works per year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Per {
+    Week,
+    Month,
+    #[default]
+    Year,
+}
+
+impl Per {
+    /// How many of these periods make a year: 365.25 / 7 weeks, 12 months, 1 year.
+    pub fn per_year(self) -> f64 {
+        match self {
+            Per::Week => 365.25 / 7.0,
+            Per::Month => 12.0,
+            Per::Year => 1.0,
+        }
+    }
+
+    /// "week", "month" or "year", as written in a scenario file.
+    pub fn word(self) -> &'static str {
+        match self {
+            Per::Week => "week",
+            Per::Month => "month",
+            Per::Year => "year",
+        }
+    }
+
+    /// The period named by a scenario file's `per`.
+    pub fn from_word(word: &str) -> Option<Per> {
+        match word {
+            "week" => Some(Per::Week),
+            "month" => Some(Per::Month),
+            "year" => Some(Per::Year),
+            _ => None,
+        }
+    }
+}
+
+/// How a money figure was written: its period and, if stated, its price year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Written {
+    pub per: Per,
+    pub price_year: Option<i64>,
+    /// True when the file leaves the parameter out and its default stands.
+    pub by_default: bool,
 }
 
 /// A scalar or a transition row.
@@ -113,6 +163,7 @@ impl ParamSet {
             name,
             source,
             value: ParamValue::Scalar(dist),
+            written: Written::default(),
         }))
     }
 
@@ -122,7 +173,22 @@ impl ParamSet {
             name,
             source,
             value: ParamValue::Row(row),
+            written: Written::default(),
         }))
+    }
+
+    /// How a scalar parameter was written (its period and price year).
+    pub fn written(&self, id: ScalarId) -> Written {
+        self.offsets
+            .binary_search(&id.0)
+            .map_or_else(|_| Written::default(), |i| self.params[i].written)
+    }
+
+    /// Records how a scalar parameter was written (its period and price year).
+    pub fn set_written(&mut self, id: ScalarId, written: Written) {
+        if let Ok(i) = self.offsets.binary_search(&id.0) {
+            self.params[i].written = written;
+        }
     }
 
     /// The distribution of a scalar parameter.

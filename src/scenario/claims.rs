@@ -14,7 +14,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::error::{Problem, line_column};
-use super::validate::suggest;
+use super::values::suggest;
 use crate::model::{Intervention, STATES};
 use crate::params::{ParamSet, ScalarId};
 use crate::vocab::{Metric, Unit};

@@ -6,12 +6,20 @@
 
 mod claims;
 mod error;
+mod explain;
+mod hints;
 pub mod limits;
 mod raw;
+mod starter;
+mod toml_errors;
 mod validate;
+mod values;
+mod warnings;
 
 pub use claims::{Claim, Input, Quantity, Requirement, Test, is_money_parameter};
 pub use error::{Problem, ScenarioError, line_column};
+pub use explain::{converted_figures, explain};
+pub use starter::{starter_scenario, valid_name};
 
 use std::path::{Path, PathBuf};
 
@@ -118,6 +126,8 @@ pub struct Scenario {
     pub interventions: Vec<Intervention>,
     /// Claims from documents, for `prevsim check`; empty when the file states none.
     pub claims: Vec<Claim>,
+    /// Values accepted but that look like slips, in file order (see [`Scenario::warning_lines`]).
+    pub warnings: Vec<Problem>,
 }
 
 impl Scenario {
@@ -144,6 +154,39 @@ impl Scenario {
         scenario.sha256 = sha256_hex(source.as_bytes());
         scenario.source_text = source.to_string();
         Ok(scenario)
+    }
+
+    /// Reads and validates a scenario file, refusing it when it has warnings and `deny` is
+    /// set (`--deny-warnings`).
+    ///
+    /// # Errors
+    /// As [`Scenario::load`], or its warnings when `deny` is set.
+    pub fn load_checked(path: &Path, deny: bool) -> Result<Scenario, ScenarioError> {
+        let scenario = Scenario::load(path)?;
+        if deny && !scenario.warnings.is_empty() {
+            return Err(ScenarioError::Warnings {
+                path: path.to_path_buf(),
+                warnings: scenario.warnings,
+            });
+        }
+        Ok(scenario)
+    }
+
+    /// Each warning as a line for the console: `warning: FILE:LINE:COLUMN: `field`: message`.
+    pub fn warning_lines(&self) -> Vec<String> {
+        self.warnings
+            .iter()
+            .map(|w| {
+                format!(
+                    "warning: {}:{}:{}: `{}`: {}",
+                    self.path.display(),
+                    w.line,
+                    w.column,
+                    w.field,
+                    w.message
+                )
+            })
+            .collect()
     }
 
     /// The name to show a reader: the title if there is one.
