@@ -26,5 +26,7 @@ pub mod plot;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod shard;
 pub mod stats;
 pub mod vocab;
+pub mod voi;

@@ -37,6 +37,7 @@ mod over_time;
 mod population;
 mod probability;
 pub mod style;
+pub mod voi;
 
 use plotters::backend::{BitMapBackend, DrawingBackend, SVGBackend};
 use plotters::coord::Shift;
