@@ -20,20 +20,28 @@ fn main() -> ExitCode {
             iterations,
             seed,
             fixed,
+            shard,
             out,
             scenarios,
             deny_warnings,
-        } => app::run(
-            files,
-            Overrides {
+            voi,
+        } => {
+            let overrides = Overrides {
                 iterations,
                 seed,
                 fixed,
-            },
-            &out,
-            &scenarios,
-            deny_warnings,
-        ),
+            };
+            match shard {
+                Some(shard) => app::run_shard(files, overrides, shard, &out, &scenarios),
+                None => app::run(files, overrides, &out, &scenarios, deny_warnings, voi),
+            }
+        }
+        Command::Merge { parts, out } => app::merge(&parts, &out),
+        Command::Voi {
+            folders,
+            group,
+            agency,
+        } => app::voi(&folders, group, agency),
         Command::Plot {
             folders,
             out,

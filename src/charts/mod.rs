@@ -40,6 +40,7 @@ mod population;
 mod probability;
 pub mod sensitivity;
 pub mod style;
+pub mod voi;
 
 use plotters::backend::{BitMapBackend, DrawingBackend, SVGBackend};
 use plotters::coord::Shift;
