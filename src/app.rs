@@ -25,6 +25,7 @@ pub fn run(
     out: &Path,
     scenarios_dir: &Path,
     deny_warnings: bool,
+    voi: bool,
 ) -> Result<()> {
     let files = if files.is_empty() {
         pipeline::scenario_files(scenarios_dir)?
@@ -63,11 +64,29 @@ pub fn run(
         match result {
             Ok(done) => {
                 print_finished(&done);
+                print_precision_warnings(&done);
                 folders.push(done.folder.clone());
             }
             Err(e) => {
                 failures += 1;
                 eprintln!("Error: {e}");
+            }
+        }
+    }
+    if voi {
+        if overrides.fixed {
+            eprintln!(
+                "--voi: the fixed base case has no uncertainty to value; run without --fixed"
+            );
+        } else {
+            for folder in &folders {
+                match prevsim::voi::run(folder, &prevsim::voi::Settings::default()) {
+                    Ok(w) => print!("{}", prevsim::voi::output::console(&w.analysis, &w.folder)),
+                    Err(e) => {
+                        failures += 1;
+                        eprintln!("Error: value of information for {}: {e}", folder.display());
+                    }
+                }
             }
         }
     }
@@ -79,6 +98,91 @@ pub fn run(
     if failures > 0 {
         bail!("{failures} scenario(s) failed; their earlier results, if any, are unchanged");
     }
+    Ok(())
+}
+
+/// `voi`: the value of information of each result folder.
+pub fn voi(
+    folders: &[PathBuf],
+    groups: Vec<prevsim::voi::GroupSpec>,
+    agency: Option<String>,
+) -> Result<()> {
+    let settings = prevsim::voi::Settings {
+        groups,
+        agency,
+        ..prevsim::voi::Settings::default()
+    };
+    let mut failed = 0;
+    for folder in folders {
+        match prevsim::voi::run(folder, &settings) {
+            Ok(w) => print!("{}", prevsim::voi::output::console(&w.analysis, &w.folder)),
+            Err(e) => {
+                failed += 1;
+                eprintln!("Error: {e}");
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} result folder(s) could not be analysed");
+    }
+    Ok(())
+}
+
+/// `run --shard K/N`: part K of each scenario's iterations into OUT/<name>.part-K-of-N.
+pub fn run_shard(
+    files: Vec<PathBuf>,
+    overrides: Overrides,
+    shard: prevsim::shard::Shard,
+    out: &Path,
+    scenarios_dir: &Path,
+) -> Result<()> {
+    if overrides.fixed {
+        bail!(
+            "--shard splits Monte Carlo iterations; the fixed base case (--fixed) is one calculation: run it without --shard"
+        );
+    }
+    let files = if files.is_empty() {
+        pipeline::scenario_files(scenarios_dir)?
+    } else {
+        files
+    };
+    let scenarios = pipeline::load_all(&files)?;
+    // Memory is needed for the part's iterations only.
+    for scenario in &scenarios {
+        let range = shard.range(pipeline::options_for(scenario, overrides).iterations);
+        let part = Overrides {
+            iterations: Some((range.end - range.start).max(1)),
+            ..overrides
+        };
+        pipeline::check_memory(std::slice::from_ref(scenario), part)?;
+    }
+    stop_cleanly_on_ctrl_c();
+    for scenario in &scenarios {
+        let options = pipeline::options_for(scenario, overrides);
+        let range = shard.range(options.iterations);
+        let bar = progress_bar(range.end - range.start);
+        let tick = || bar.inc(1);
+        let (folder, info) = prevsim::shard::run_part(scenario, options, shard, out, &tick)?;
+        bar.finish_and_clear();
+        println!(
+            "{}: part {} of the {} iterations (seed {}; iterations {} to {}) -> {}",
+            scenario.display_name(),
+            info.shard,
+            options.iterations,
+            options.seed,
+            info.first,
+            info.end.saturating_sub(1),
+            folder.display()
+        );
+    }
+    println!("When every part is done: prevsim merge <the part folders> --out DIR");
+    Ok(())
+}
+
+/// `merge`: the parts of a sharded run into one result folder.
+pub fn merge(parts: &[PathBuf], out: &Path) -> Result<()> {
+    let done = pipeline::merge(parts, out, &invocation())?;
+    print_finished(&done);
     Ok(())
 }
 
@@ -361,11 +465,13 @@ fn print_finished(done: &Finished) {
                 );
             } else {
                 println!(
-                    "  {name}: net saving {} (PV, 90% interval {} to {}), P(net saving > 0) = {}; first-year gross saving {}",
+                    "  {name}: net saving {} \u{b1} {} (PV, 90% interval {} to {}), P(net saving > 0) = {} \u{b1} {:.1} points; first-year gross saving {}",
                     gbp(net.mean),
+                    gbp(net.se),
                     gbp(net.p5),
                     gbp(net.p95),
                     percent(s.prob_net_saving_positive),
+                    s.prob_net_saving_positive_se * 100.0,
                     gbp(y0.mean)
                 );
             }
@@ -374,6 +480,40 @@ fn print_finished(done: &Finished) {
                 println!("    payback: {}", payback_line(&s.payback, r.fixed));
             }
         }
+    }
+    print_options(r);
+}
+
+/// Options compared, for two or more interventions.
+fn print_options(r: &prevsim::report::Report) {
+    let (Some(pairs), Some(best)) = (&r.comparisons, &r.prob_best) else {
+        return;
+    };
+    let best: Vec<String> = best
+        .iter()
+        .map(|(name, p)| format!("{name} {}", percent(*p)))
+        .collect();
+    println!(
+        "  options compared: chance of saving the most: {}",
+        best.join(", ")
+    );
+    for c in pairs {
+        let d = &c.difference_net_saving_pv;
+        println!(
+            "    {} minus {}: {} (90% interval {} to {}); the first saves more in {} of iterations",
+            c.a,
+            c.b,
+            gbp(d.mean),
+            gbp(d.p5),
+            gbp(d.p95),
+            percent(c.prob_a_saves_more)
+        );
+    }
+}
+
+fn print_precision_warnings(done: &Finished) {
+    for w in prevsim::report::precision_warnings(&done.report) {
+        eprintln!("Warning: {w}");
     }
 }
 

@@ -1,6 +1,7 @@
 //! prevsim's command line: parse arguments, call the library, report errors.
 
 mod app;
+mod app_sensitivity;
 mod cli;
 
 use std::process::ExitCode;
@@ -19,20 +20,28 @@ fn main() -> ExitCode {
             iterations,
             seed,
             fixed,
+            shard,
             out,
             scenarios,
             deny_warnings,
-        } => app::run(
-            files,
-            Overrides {
+            voi,
+        } => {
+            let overrides = Overrides {
                 iterations,
                 seed,
                 fixed,
-            },
-            &out,
-            &scenarios,
-            deny_warnings,
-        ),
+            };
+            match shard {
+                Some(shard) => app::run_shard(files, overrides, shard, &out, &scenarios),
+                None => app::run(files, overrides, &out, &scenarios, deny_warnings, voi),
+            }
+        }
+        Command::Merge { parts, out } => app::merge(&parts, &out),
+        Command::Voi {
+            folders,
+            group,
+            agency,
+        } => app::voi(&folders, group, agency),
         Command::Plot {
             folders,
             out,
@@ -47,6 +56,40 @@ fn main() -> ExitCode {
                 subtitle,
                 unit,
             },
+        ),
+        Command::Sensitivity {
+            files,
+            intervention,
+            metric,
+            agency,
+            target,
+            inputs,
+            entries,
+            no_monte_carlo,
+            sweeps,
+            monte_carlo,
+            iterations,
+            seed,
+            out,
+            scenarios,
+        } => app_sensitivity::sensitivity(
+            files,
+            prevsim::sensitivity::Request {
+                intervention,
+                metric,
+                agency,
+                target,
+                inputs,
+                entries,
+                monte_carlo_outputs: !no_monte_carlo,
+                sweeps: Vec::new(),
+                monte_carlo,
+                iterations,
+                seed,
+            },
+            &sweeps,
+            &out,
+            &scenarios,
         ),
         Command::Validate {
             files,

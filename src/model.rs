@@ -7,7 +7,7 @@
 use crate::params::{RowId, ScalarId};
 use crate::vocab::State;
 
-/// The four family states, worst to best (MODEL.md section 2).
+/// The four family states, worst to best (docs/model.md, "States and counts").
 pub const STATES: [&str; 4] = [
     State::Chaotic.name(),
     State::BarelyCoping.name(),
@@ -54,7 +54,7 @@ pub enum HomeCost {
     State(usize),
 }
 
-/// The "keep a share of children out of care" lever (MODEL.md section 5).
+/// The "keep a share of children out of care" lever (docs/model.md, "Levers").
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeepOutOfCare {
     pub share: ScalarId,
@@ -85,7 +85,7 @@ pub enum ReachSpec {
     Share(ScalarId),
 }
 
-/// A targeted programme (MODEL.md sections 4-5): whom it reaches and what it changes.
+/// A targeted programme (docs/model.md, "Programmes"): whom it reaches and what it changes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProgrammeSpec {
     /// Which family states it works with.

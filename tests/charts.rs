@@ -46,17 +46,19 @@ fn run_into(out: &Path, threads: Option<&str>) {
     );
 }
 
-/// The chart files of a scenario; the who-pays chart only where it names agencies.
-fn chart_names(agencies: bool) -> Vec<String> {
+/// The chart files of a scenario; the who-pays chart only where it names agencies, the options
+/// chart only where it has two or more interventions.
+fn chart_names(agencies: bool, options: bool) -> Vec<String> {
     ChartKind::ALL
         .iter()
         .filter(|k| agencies || **k != ChartKind::WhoPays)
+        .filter(|k| options || **k != ChartKind::Options)
         .flat_map(|k| ["png", "svg"].map(|e| format!("{}.{e}", k.file_stem())))
         .collect()
 }
 
 fn names_for(scenario: &str) -> Vec<String> {
-    chart_names(scenario == "programme")
+    chart_names(scenario == "programme", scenario == "uncertain")
 }
 
 fn read_all(dir: &Path, names: &[String]) -> Vec<(String, Vec<u8>)> {
@@ -241,7 +243,7 @@ fn the_fixed_base_case_gets_charts_too() {
         None,
     );
     let folder = out.path().join("agma-keep-1pct-out-of-care");
-    for (name, bytes) in read_all(&folder, &chart_names(false)) {
+    for (name, bytes) in read_all(&folder, &chart_names(false, true)) {
         if name.ends_with(".png") {
             check_png(&name, &bytes);
         } else {

@@ -185,9 +185,9 @@ impl<'a, D: Draws> Counting<'a, D> {
     }
 }
 
-impl<D: Draws> Draws for Counting<'_, D> {
-    fn binomial(&mut self, n: f64, p: f64, year: u32, event: Event) -> f64 {
-        let x = self.inner.binomial(n, p, year, event);
+impl<D: Draws> Counting<'_, D> {
+    /// Adds a drawn flow to the year's starts or ceases.
+    fn record(&mut self, x: f64, year: u32, event: Event) {
         match event {
             Event::CareExit => self.ceased[year as usize] += x,
             Event::CareEntry(_) | Event::GroupEntry { .. } => {
@@ -195,19 +195,44 @@ impl<D: Draws> Draws for Counting<'_, D> {
             }
             _ => {}
         }
+    }
+}
+
+impl<D: Draws> Draws for Counting<'_, D> {
+    fn binomial(&mut self, n: f64, p: f64, year: u32, event: Event) -> f64 {
+        let x = self.inner.binomial(n, p, year, event);
+        self.record(x, year, event);
         x
     }
 
-    fn count(&self, x: f64) -> f64 {
-        self.inner.count(x)
+    fn count(&mut self, x: f64, year: u32, event: Event) -> f64 {
+        self.inner.count(x, year, event)
     }
 
     fn whole(&self) -> bool {
         self.inner.whole()
     }
 
+    fn apportion(&mut self, total: f64, weights: &[f64], out: &mut [f64], year: u32, event: Event) {
+        self.inner.apportion(total, weights, out, year, event)
+    }
+
     fn split(&mut self, k: f64, sizes: &[f64], year: u32, event: Event) -> Vec<f64> {
         self.inner.split(k, sizes, year, event)
+    }
+
+    fn binomial_split(
+        &mut self,
+        n: f64,
+        p: f64,
+        sizes: &[f64],
+        out: &mut [f64],
+        year: u32,
+        event: Event,
+    ) -> f64 {
+        let x = self.inner.binomial_split(n, p, sizes, out, year, event);
+        self.record(x, year, event);
+        x
     }
 }
 

@@ -37,9 +37,10 @@ impl Heading {
                 .unwrap_or_else(|| data.display_name().to_string()),
             subtitle: style.subtitle.clone().unwrap_or_else(|| shows.to_string()),
             note: format!(
-                "Scenario {}: {}. Discounting: {}. Drawn by prevsim {}.",
+                "Scenario {}: {}.{} Discounting: {}. Drawn by prevsim {}.",
                 data.scenario,
                 data.run_note(),
+                data.mcse_note(),
                 data.discount,
                 env!("CARGO_PKG_VERSION")
             ),

@@ -11,6 +11,7 @@
 //! | `chart-care-population` | children in care per year, baseline and intervention, with bands |
 //! | `chart-family-ladder` | families per state per year, stacked, baseline and each intervention, and each intervention's change per state |
 //! | `chart-who-pays` | with `[agencies]`: per agency, gross saving, programme cost paid and net saving |
+//! | `chart-options` | with two or more interventions: the chance each option is best, and each pair's difference in net saving |
 //!
 //! and a run of several scenarios also `comparison` (their net savings on one axis).
 //!
@@ -34,10 +35,13 @@ pub mod data;
 mod distribution;
 mod frame;
 mod ladder;
+mod options;
 mod over_time;
 mod population;
 mod probability;
+pub mod sensitivity;
 pub mod style;
+pub mod voi;
 
 use plotters::backend::{BitMapBackend, DrawingBackend, SVGBackend};
 use plotters::coord::Shift;
@@ -67,17 +71,19 @@ pub enum ChartKind {
     CarePopulation,
     FamilyLadder,
     WhoPays,
+    Options,
 }
 
 impl ChartKind {
     /// Every chart, in the order they are written.
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 7] = [
         ChartKind::SavingsDistribution,
         ChartKind::ProbabilityCurve,
         ChartKind::SavingsOverTime,
         ChartKind::CarePopulation,
         ChartKind::FamilyLadder,
         ChartKind::WhoPays,
+        ChartKind::Options,
     ];
 
     /// File name without extension.
@@ -89,6 +95,7 @@ impl ChartKind {
             ChartKind::CarePopulation => "chart-care-population",
             ChartKind::FamilyLadder => "chart-family-ladder",
             ChartKind::WhoPays => "chart-who-pays",
+            ChartKind::Options => "chart-options",
         }
     }
 
@@ -101,6 +108,7 @@ impl ChartKind {
             ChartKind::CarePopulation => population::height(data),
             ChartKind::FamilyLadder => ladder::height(data),
             ChartKind::WhoPays => agencies::height(data),
+            ChartKind::Options => options::height(data),
         }
     }
 
@@ -120,6 +128,7 @@ impl ChartKind {
             ChartKind::CarePopulation => population::shows(data),
             ChartKind::FamilyLadder => ladder::shows(data),
             ChartKind::WhoPays => agencies::shows(data),
+            ChartKind::Options => options::shows(data),
         };
         let body = &frame::page(root, &frame::Heading::for_scenario(data, style, shows))?;
         match self {
@@ -129,6 +138,7 @@ impl ChartKind {
             ChartKind::CarePopulation => population::draw(body, data, style),
             ChartKind::FamilyLadder => ladder::draw(body, data, style),
             ChartKind::WhoPays => agencies::draw(body, data, style),
+            ChartKind::Options => options::draw(body, data, style),
         }
     }
 }

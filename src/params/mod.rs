@@ -135,6 +135,11 @@ impl Values {
         self.0[id.0] = value;
     }
 
+    /// Sets one row parameter's four values (a sensitivity run with that row overridden).
+    pub fn set_row(&mut self, id: RowId, row: [f64; 4]) {
+        self.0[id.0..id.0 + 4].copy_from_slice(&row);
+    }
+
     /// The raw values, in [`ParamSet::columns`] order.
     pub fn as_slice(&self) -> &[f64] {
         &self.0
@@ -232,6 +237,17 @@ impl ParamSet {
             .filter_map(|(p, &offset)| match &p.value {
                 ParamValue::Scalar(d) => Some((p.name.as_str(), ScalarId(offset), d)),
                 ParamValue::Row(_) => None,
+            })
+    }
+
+    /// Every transition-row parameter with its id and distribution, in registration order.
+    pub fn rows(&self) -> impl Iterator<Item = (&str, RowId, &RowDist)> {
+        self.params
+            .iter()
+            .zip(&self.offsets)
+            .filter_map(|(p, &offset)| match &p.value {
+                ParamValue::Row(r) => Some((p.name.as_str(), RowId(offset), r)),
+                ParamValue::Scalar(_) => None,
             })
     }
 

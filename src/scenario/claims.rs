@@ -231,7 +231,7 @@ impl ClaimValidator<'_> {
             self.problem(
                 raw.source.span(),
                 field("source"),
-                "name the document and the place in it, such as \"AGMA report (001_2d8474f3f396dc76.txt), children's services\"",
+                "name the document and the place in it, such as \"AGMA Total Place report, Cost Benefit Analysis paragraph\"",
             );
         }
         let quantity = self.quantity(raw, &field, spanned.span());
