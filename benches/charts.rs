@@ -77,6 +77,8 @@ fn data() -> ChartData {
                 net_summary: band(80e6 / (k as f64 + 1.0), 20e6),
                 prob_net_saving_positive: v.iter().filter(|x| **x > 0.0).count() as f64
                     / v.len() as f64,
+                net_mean_se: 1e6,
+                prob_se: 0.003,
                 net_saving_pv: v,
                 payback: Some(PaybackData {
                     p5: Some(3),

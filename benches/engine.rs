@@ -4,7 +4,7 @@
 //! - `run/gm_2000_one_thread`: the same on one thread (parallel speed-up);
 //! - `run/families_1e4`, `run/families_1e7`: cost independent of population size;
 //! - `run/gm_programme_2000`: the shipped `scenarios/gm-family-ladder.toml` (a three-year
-//!   programme, so four groups of families drawn with coupled thinning, five agencies), against
+//!   programme, so four groups of families, each drawn with its own binomials; five agencies), against
 //!   `run/gm_2000`: what a targeted programme costs per iteration;
 //! - `floor/binomial_draws_of_one_iteration`: the binomial draws one iteration makes, drawn from
 //!   one generator with no engine around them: the floor an iteration cannot beat.
@@ -71,8 +71,12 @@ impl Draws for Recorder {
         self.1.binomial(n, p, year, event)
     }
 
-    fn count(&self, x: f64) -> f64 {
-        x.round()
+    fn count(&mut self, x: f64, year: u32, event: Event) -> f64 {
+        self.1.count(x, year, event)
+    }
+
+    fn apportion(&mut self, total: f64, weights: &[f64], out: &mut [f64], year: u32, event: Event) {
+        self.1.apportion(total, weights, out, year, event)
     }
 
     fn whole(&self) -> bool {
@@ -81,6 +85,21 @@ impl Draws for Recorder {
 
     fn split(&mut self, k: f64, sizes: &[f64], year: u32, event: Event) -> Vec<f64> {
         self.1.split(k, sizes, year, event)
+    }
+
+    fn binomial_split(
+        &mut self,
+        n: f64,
+        p: f64,
+        sizes: &[f64],
+        out: &mut [f64],
+        year: u32,
+        event: Event,
+    ) -> f64 {
+        if n > 0.0 && p > 0.0 && p < 1.0 {
+            self.0.push((n, p));
+        }
+        self.1.binomial_split(n, p, sizes, out, year, event)
     }
 }
 

@@ -24,6 +24,8 @@ pub fn run(
     overrides: Overrides,
     out: &Path,
     scenarios_dir: &Path,
+    deny_warnings: bool,
+    voi: bool,
 ) -> Result<()> {
     let files = if files.is_empty() {
         pipeline::scenario_files(scenarios_dir)?
@@ -31,6 +33,14 @@ pub fn run(
         files
     };
     let scenarios = pipeline::load_all(&files)?;
+    let mut warnings: Vec<String> = scenarios.iter().flat_map(Scenario::warning_lines).collect();
+    warnings.extend(
+        scenarios
+            .iter()
+            .filter_map(|s| pipeline::other_scenario_in_folder(s, out))
+            .map(|w| format!("warning: {w}")),
+    );
+    print_warnings(&warnings, deny_warnings)?;
     pipeline::check_memory(&scenarios, overrides)?;
     pipeline::check_destinations(&scenarios, out)?;
     stop_cleanly_on_ctrl_c();
@@ -54,11 +64,29 @@ pub fn run(
         match result {
             Ok(done) => {
                 print_finished(&done);
+                print_precision_warnings(&done);
                 folders.push(done.folder.clone());
             }
             Err(e) => {
                 failures += 1;
                 eprintln!("Error: {e}");
+            }
+        }
+    }
+    if voi {
+        if overrides.fixed {
+            eprintln!(
+                "--voi: the fixed base case has no uncertainty to value; run without --fixed"
+            );
+        } else {
+            for folder in &folders {
+                match prevsim::voi::run(folder, &prevsim::voi::Settings::default()) {
+                    Ok(w) => print!("{}", prevsim::voi::output::console(&w.analysis, &w.folder)),
+                    Err(e) => {
+                        failures += 1;
+                        eprintln!("Error: value of information for {}: {e}", folder.display());
+                    }
+                }
             }
         }
     }
@@ -70,6 +98,91 @@ pub fn run(
     if failures > 0 {
         bail!("{failures} scenario(s) failed; their earlier results, if any, are unchanged");
     }
+    Ok(())
+}
+
+/// `voi`: the value of information of each result folder.
+pub fn voi(
+    folders: &[PathBuf],
+    groups: Vec<prevsim::voi::GroupSpec>,
+    agency: Option<String>,
+) -> Result<()> {
+    let settings = prevsim::voi::Settings {
+        groups,
+        agency,
+        ..prevsim::voi::Settings::default()
+    };
+    let mut failed = 0;
+    for folder in folders {
+        match prevsim::voi::run(folder, &settings) {
+            Ok(w) => print!("{}", prevsim::voi::output::console(&w.analysis, &w.folder)),
+            Err(e) => {
+                failed += 1;
+                eprintln!("Error: {e}");
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} result folder(s) could not be analysed");
+    }
+    Ok(())
+}
+
+/// `run --shard K/N`: part K of each scenario's iterations into OUT/<name>.part-K-of-N.
+pub fn run_shard(
+    files: Vec<PathBuf>,
+    overrides: Overrides,
+    shard: prevsim::shard::Shard,
+    out: &Path,
+    scenarios_dir: &Path,
+) -> Result<()> {
+    if overrides.fixed {
+        bail!(
+            "--shard splits Monte Carlo iterations; the fixed base case (--fixed) is one calculation: run it without --shard"
+        );
+    }
+    let files = if files.is_empty() {
+        pipeline::scenario_files(scenarios_dir)?
+    } else {
+        files
+    };
+    let scenarios = pipeline::load_all(&files)?;
+    // Memory is needed for the part's iterations only.
+    for scenario in &scenarios {
+        let range = shard.range(pipeline::options_for(scenario, overrides).iterations);
+        let part = Overrides {
+            iterations: Some((range.end - range.start).max(1)),
+            ..overrides
+        };
+        pipeline::check_memory(std::slice::from_ref(scenario), part)?;
+    }
+    stop_cleanly_on_ctrl_c();
+    for scenario in &scenarios {
+        let options = pipeline::options_for(scenario, overrides);
+        let range = shard.range(options.iterations);
+        let bar = progress_bar(range.end - range.start);
+        let tick = || bar.inc(1);
+        let (folder, info) = prevsim::shard::run_part(scenario, options, shard, out, &tick)?;
+        bar.finish_and_clear();
+        println!(
+            "{}: part {} of the {} iterations (seed {}; iterations {} to {}) -> {}",
+            scenario.display_name(),
+            info.shard,
+            options.iterations,
+            options.seed,
+            info.first,
+            info.end.saturating_sub(1),
+            folder.display()
+        );
+    }
+    println!("When every part is done: prevsim merge <the part folders> --out DIR");
+    Ok(())
+}
+
+/// `merge`: the parts of a sharded run into one result folder.
+pub fn merge(parts: &[PathBuf], out: &Path) -> Result<()> {
+    let done = pipeline::merge(parts, out, &invocation())?;
+    print_finished(&done);
     Ok(())
 }
 
@@ -125,18 +238,48 @@ fn print_written(what: &str, files: &[PathBuf]) {
     println!("{what} -> {}", names.join(", "));
 }
 
-pub fn validate(files: &[PathBuf], register: bool) -> Result<()> {
+/// Prints warnings to stderr; with `deny`, any warning is an error.
+fn print_warnings(warnings: &[String], deny: bool) -> Result<()> {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    if deny && !warnings.is_empty() {
+        bail!(
+            "{} refused because of --deny-warnings: fix them, or run without the option",
+            plural(warnings.len(), "warning")
+        );
+    }
+    Ok(())
+}
+
+pub fn validate(
+    files: &[PathBuf],
+    explain: bool,
+    deny_warnings: bool,
+    register: bool,
+) -> Result<()> {
     let mut bad = 0;
     for path in files {
-        match Scenario::load(path) {
+        match Scenario::load_checked(path, deny_warnings) {
             Ok(s) => {
+                for w in s.warning_lines() {
+                    eprintln!("{w}");
+                }
                 println!(
-                    "ok  {} ({}, {})",
+                    "ok  {} ({}, {}{})",
                     path.display(),
                     plural(s.interventions.len(), "intervention"),
-                    plural(s.years as usize, "year")
+                    plural(s.years as usize, "year"),
+                    if s.warnings.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", plural(s.warnings.len(), "warning"))
+                    }
                 );
                 register_warnings(path, &s, register);
+                if explain {
+                    println!("\n{}", prevsim::scenario::explain(&s));
+                }
             }
             Err(e) => {
                 bad += 1;
@@ -147,6 +290,45 @@ pub fn validate(files: &[PathBuf], register: bool) -> Result<()> {
     if bad > 0 {
         bail!("{bad} of {} scenario file(s) are invalid", files.len());
     }
+    Ok(())
+}
+
+/// `new`: writes a starter scenario, never over an existing file.
+pub fn new(name: &str) -> Result<()> {
+    let (path, name) = match name.strip_suffix(".toml") {
+        Some(stem) => {
+            let path = PathBuf::from(name);
+            let stem = Path::new(stem)
+                .file_name()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            (path, stem)
+        }
+        None => (PathBuf::from(format!("{name}.toml")), name.to_string()),
+    };
+    if !prevsim::scenario::valid_name(&name) {
+        bail!(
+            "\"{name}\" cannot be a scenario name: use letters, digits, '-', '_' and '.' only (for example \"my-area\")"
+        );
+    }
+    let text = prevsim::scenario::starter_scenario(&name);
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} already exists and is left as it is: choose another name, or move it away first",
+            path.display()
+        ),
+        Err(e) => bail!("cannot create {}: {e}", path.display()),
+    };
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    println!(
+        "wrote {p}: replace each \"assumption: replace\", read it back with `prevsim validate --explain {p}`, then `prevsim run {p}`",
+        p = path.display()
+    );
     Ok(())
 }
 
@@ -299,6 +481,14 @@ fn print_finished(done: &Finished) {
         done.scenario.display_name(),
         done.folder.display()
     );
+    let options = prevsim::engine::RunOptions {
+        iterations: r.iterations,
+        seed: r.seed,
+        fixed: r.fixed,
+    };
+    if let Some(check) = prevsim::calibrate::reality::reality_check(&done.scenario, options) {
+        print!("{}", check.render());
+    }
     for (name, s) in &r.interventions {
         let m = |k| s.metric(k);
         if let (Some(net), Some(y0)) = (m(Metric::NetSavingPv), m(Metric::GrossSavingYear0)) {
@@ -310,11 +500,13 @@ fn print_finished(done: &Finished) {
                 );
             } else {
                 println!(
-                    "  {name}: net saving {} (PV, 90% interval {} to {}), P(net saving > 0) = {}; first-year gross saving {}",
+                    "  {name}: net saving {} \u{b1} {} (PV, 90% interval {} to {}), P(net saving > 0) = {} \u{b1} {:.1} points; first-year gross saving {}",
                     gbp(net.mean),
+                    gbp(net.se),
                     gbp(net.p5),
                     gbp(net.p95),
                     percent(s.prob_net_saving_positive),
+                    s.prob_net_saving_positive_se * 100.0,
                     gbp(y0.mean)
                 );
             }
@@ -323,6 +515,40 @@ fn print_finished(done: &Finished) {
                 println!("    payback: {}", payback_line(&s.payback, r.fixed));
             }
         }
+    }
+    print_options(r);
+}
+
+/// Options compared, for two or more interventions.
+fn print_options(r: &prevsim::report::Report) {
+    let (Some(pairs), Some(best)) = (&r.comparisons, &r.prob_best) else {
+        return;
+    };
+    let best: Vec<String> = best
+        .iter()
+        .map(|(name, p)| format!("{name} {}", percent(*p)))
+        .collect();
+    println!(
+        "  options compared: chance of saving the most: {}",
+        best.join(", ")
+    );
+    for c in pairs {
+        let d = &c.difference_net_saving_pv;
+        println!(
+            "    {} minus {}: {} (90% interval {} to {}); the first saves more in {} of iterations",
+            c.a,
+            c.b,
+            gbp(d.mean),
+            gbp(d.p5),
+            gbp(d.p95),
+            percent(c.prob_a_saves_more)
+        );
+    }
+}
+
+fn print_precision_warnings(done: &Finished) {
+    for w in prevsim::report::precision_warnings(&done.report) {
+        eprintln!("Warning: {w}");
     }
 }
 
@@ -337,4 +563,137 @@ fn payback_line(p: &prevsim::report::Payback, fixed: bool) -> String {
         p.p95,
         percent(p.never)
     )
+}
+
+/// `area`: every area, or one area's series.
+pub fn area(name: Option<&str>) -> Result<()> {
+    use prevsim::area::{Areas, Kind, series_table};
+    let areas = Areas::published()?;
+    let Some(name) = name else {
+        for kind in [Kind::England, Kind::Region, Kind::Group, Kind::Council] {
+            let list: Vec<_> = areas.list.iter().filter(|a| a.kind == kind).collect();
+            println!("{} ({}):", kind.label(), list.len());
+            for a in list {
+                let years = prevsim::scenario::calibration::describe_years(&a.years());
+                match (&a.region, a.members.is_empty()) {
+                    (Some(r), _) if !r.is_empty() => println!("  {} ({r}; {years})", a.name),
+                    (_, false) => println!("  {} ({}; {years})", a.name, a.members.join(", ")),
+                    _ => println!("  {} ({years})", a.name),
+                }
+            }
+        }
+        println!(
+            "\n`prevsim area NAME` shows one area's figures. Source: {}.",
+            prevsim::area::ATTRIBUTION
+        );
+        return Ok(());
+    };
+    let a = areas.find(name)?;
+    let what = match (&a.region, a.members.is_empty()) {
+        (Some(r), _) if !r.is_empty() => format!("{}, {r}", a.kind.label()),
+        (_, false) => format!("{}: {}", a.kind.label(), a.members.join(", ")),
+        _ => a.kind.label().to_string(),
+    };
+    println!("{} ({what})", a.name);
+    print!("{}", series_table(a));
+    for note in &a.notes {
+        println!("note: {note}");
+    }
+    if let Some(o) = a.outturn_2010 {
+        println!(
+            "2009-10 outturn on children looked after (s52 line \"Total Children Looked After\"): {} gross, {} net",
+            gbp(o.gross),
+            gbp(o.net)
+        );
+    }
+    println!(
+        "Years end on 31 March; '-' is not published (suppressed or not collected). Source: {}.",
+        prevsim::area::ATTRIBUTION
+    );
+    Ok(())
+}
+
+/// `new NAME --area AREA`: writes NAME.toml in the current folder.
+pub fn new_for_area(name: &str, area: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if !ok {
+        bail!(
+            "\"{name}\" cannot be a scenario name: use letters, digits, '-', '_' and '.' only (for example \"bolton-early-help\")"
+        );
+    }
+    let a = prevsim::area::Areas::published()?.find(area)?;
+    let text = prevsim::area::starter::scenario(a, name)?;
+    let path = PathBuf::from(format!("{name}.toml"));
+    if path.exists() {
+        bail!(
+            "{} already exists; choose another name or move the file away (prevsim never overwrites a scenario)",
+            path.display()
+        );
+    }
+    // The text must be a valid scenario: refuse to write one that is not (a fault in prevsim).
+    Scenario::parse(&text, &path)?;
+    prevsim::export::writer::write_file_atomically(&path, text.as_bytes())?;
+    println!(
+        "wrote {} for {} (figures from DfE, years to 31 March); next: prevsim run {}, prevsim calibrate {}",
+        path.display(),
+        a.name,
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
+/// `calibrate FILE --out DIR`.
+pub fn calibrate(file: &Path, out: &Path) -> Result<()> {
+    use prevsim::calibrate::{self, output};
+    let scenario = Scenario::load(file)?;
+    let started = std::time::Instant::now();
+    let fit = calibrate::calibrate(&scenario)?;
+    let date = prevsim::export::manifest::utc_timestamp(invocation().unix_time);
+    let date = date.get(..10).unwrap_or(&date).to_string();
+    let dest = output::write(&fit, &scenario, out, &date)?;
+    println!(
+        "{} calibrated to {} ({} published figures, {} particles, seed {}) in {:.1} s -> {}",
+        scenario.display_name(),
+        fit.area,
+        fit.window.points.len(),
+        fit.particles,
+        fit.seed,
+        started.elapsed().as_secs_f64(),
+        dest.display()
+    );
+    println!(
+        "  start: {} children in care, {}",
+        prevsim::area::count(Some(fit.window.start_stock)),
+        fit.window.start_note
+    );
+    for (i, name) in fit.inputs.iter().enumerate() {
+        let prior: Vec<f64> = fit.prior.iter().map(|p| p[i]).collect();
+        let post = fit.posterior(i);
+        if let (Some(a), Some(b)) = (
+            prevsim::stats::Summary::of(&prior),
+            prevsim::stats::Summary::of(&post),
+        ) {
+            println!(
+                "  {name}: prior mean {:.4} (P5-P95 {:.4} to {:.4}) -> posterior mean {:.4} (P5-P95 {:.4} to {:.4})",
+                a.mean, a.p5, a.p95, b.mean, b.p5, b.p95
+            );
+        }
+    }
+    println!(
+        "  effective sample size {:.0} of {} particles; {} distinct particles in {} draws; {:.0}% of published figures inside the calibrated P5-P95",
+        fit.ess(),
+        fit.particles,
+        (fit.acceptance() * fit.resampled.len() as f64).round(),
+        fit.resampled.len(),
+        fit.coverage() * 100.0
+    );
+    for w in output::warnings(&fit) {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
 }

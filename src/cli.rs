@@ -43,7 +43,7 @@ Files are replaced only once the whole run has succeeded.")]
         /// Scenario files (default: every *.toml in --scenarios)
         files: Vec<PathBuf>,
         /// Monte Carlo iterations (default: the scenario's `run.iterations`)
-        #[arg(short = 'n', long)]
+        #[arg(short = 'n', long, value_parser = parse_iterations)]
         iterations: Option<u64>,
         /// Random seed (default: the scenario's `run.seed`)
         #[arg(short, long)]
@@ -51,12 +51,44 @@ Files are replaced only once the whole run has succeeded.")]
         /// Deterministic base case: every parameter at its mean, expected counts, no sampling
         #[arg(long)]
         fixed: bool,
+        /// Run only part K (from 0) of N of the iterations, into OUT/<name>.part-K-of-N; combine
+        /// the parts with `prevsim merge`
+        #[arg(long, value_name = "K/N")]
+        shard: Option<prevsim::shard::Shard>,
         /// Folder for results
         #[arg(short, long, default_value = "output")]
         out: PathBuf,
         /// Folder searched for scenarios when no file is given
         #[arg(long, default_value = "scenarios")]
         scenarios: PathBuf,
+        /// Refuse to run when a scenario has warnings (values that look like slips)
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Also write the value of information (as `prevsim voi`) into OUT/<scenario>/voi/
+        #[arg(long)]
+        voi: bool,
+    },
+    /// What more evidence is worth: EVPI, EVPPI and variance shares from a run's stored draws
+    #[command(after_help = "Examples:
+  prevsim voi output/gm-family-ladder
+  prevsim voi output/gm-family-ladder --agency health
+  prevsim voi output/gm-family-ladder --group \"risks=programme.up_relative_risk,programme.down_relative_risk\"
+
+Reads iterations.csv (nothing is re-run) and writes OUT/<scenario>/voi/: voi.json, voi.csv and
+chart-voi.png/.svg. The decision is between doing nothing and each intervention, valued by the
+net saving (present value) of all agencies together, or of one agency with --agency.
+EVPI: the most that removing all uncertainty is worth. EVPPI: the most that learning one input,
+or a group, is worth. Built-in groups: \"programme effect\", \"care costs\", \"transitions\".")]
+    Voi {
+        /// Result folders (OUT/<scenario name>)
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+        /// A group of up to 4 inputs learnt together: NAME=PARAM,PARAM (repeatable; inputs as named in iterations.csv)
+        #[arg(long, value_parser = parse_group)]
+        group: Vec<prevsim::voi::GroupSpec>,
+        /// Value the decision by this agency's net saving instead of all agencies' together
+        #[arg(long)]
+        agency: Option<String>,
     },
     /// Re-run a result folder from its manifest and confirm every file is identical
     #[command(after_help = "Example:
@@ -124,19 +156,145 @@ comparison beside the first folder.")]
         #[arg(long, default_value = "auto", value_parser = parse_unit)]
         unit: MoneyUnit,
     },
+    /// List the areas with published figures, or show one area's series (DfE children looked after)
+    #[command(after_help = "Examples:
+  prevsim area                          every council, region, group and England
+  prevsim area \"Greater Manchester\"     the ten councils' figures, summed, by year
+  prevsim area manch                    areas whose names are near this
+
+Figures: Department for Education, Children looked after in England including adoptions
+(Open Government Licence v3.0), years ending 31 March; '-' where not published.")]
+    Area {
+        /// An area's name (any case); without it, every area is listed
+        name: Option<String>,
+    },
+    /// Fit a scenario's care inputs to its area's published figures ([calibration] block)
+    #[command(after_help = "Example:
+  prevsim calibrate bolton.toml --out output
+
+Writes OUT/<scenario name>/calibration/: fit.csv (year, series, observed, p5, p50, p95),
+posterior.csv, diagnostics.json, chart-calibration.png and .svg, and calibrated.toml (the
+scenario with the fitted inputs replaced by their posterior; it validates and runs).")]
+    Calibrate {
+        /// Scenario file with a [calibration] block
+        file: PathBuf,
+        /// Folder for results
+        #[arg(short, long, default_value = "output")]
+        out: PathBuf,
+    },
+    /// What drives the answer and where it breaks even: tornado, spider, switching values,
+    /// probabilistic break-even, acceptability against price, and sweeps
+    #[command(after_help = "Examples:
+  prevsim sensitivity scenarios/gm-family-ladder.toml
+  prevsim sensitivity a.toml --agency \"health\" --input care.cost
+  prevsim sensitivity a.toml --metric gross_saving_year0 --target 20000000
+  prevsim sensitivity a.toml --sweep care.cost=60000..120000:21
+  prevsim sensitivity a.toml --sweep care.cost=60000..120000:21 --sweep unit_costs.coping=50..200:21
+  prevsim sensitivity a.toml --sweep care.cost=60000..120000:11 --monte-carlo -n 2000
+
+Results go to OUT/<scenario>/sensitivity/: sensitivity.json and .csv, switching-values.csv,
+break-even.csv, acceptability.csv and the charts tornado, spider, break-even and
+acceptability (PNG and SVG); with --sweep, sweep.csv, sweep.json and the sweep chart instead.
+Inputs are named as iterations.csv names its columns (care.cost,
+transitions.chaotic.to_coping, interventions[NAME].programme_cost.per_family).")]
+    Sensitivity {
+        /// Scenario files (default: every *.toml in --scenarios)
+        files: Vec<PathBuf>,
+        /// The intervention to analyse (default: the scenario's first)
+        #[arg(long)]
+        intervention: Option<String>,
+        /// The figure: a metric of summary.json
+        #[arg(long, default_value = "net_saving_pv")]
+        metric: String,
+        /// One agency's figure instead of the total (a name in [agencies])
+        #[arg(long)]
+        agency: Option<String>,
+        /// The figure's break-even level, in its units (pounds for money)
+        #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+        target: f64,
+        /// An input for the probabilistic break-even (repeatable; default: the 3 largest swings)
+        #[arg(long = "input")]
+        inputs: Vec<String>,
+        /// Also swing each transition row's entries one at a time
+        #[arg(long)]
+        entries: bool,
+        /// Skip the Monte Carlo outputs (probabilistic break-even, acceptability)
+        #[arg(long)]
+        no_monte_carlo: bool,
+        /// A sweep NAME=LO..HI:STEPS (give two for a two-way grid)
+        #[arg(long = "sweep")]
+        sweeps: Vec<String>,
+        /// Sweeps by Monte Carlo: the mean and P(figure > target) at each grid point
+        #[arg(long)]
+        monte_carlo: bool,
+        /// Monte Carlo iterations (default: the scenario's `run.iterations`)
+        #[arg(short = 'n', long, value_parser = clap::value_parser!(u64).range(1..))]
+        iterations: Option<u64>,
+        /// Random seed (default: the scenario's `run.seed`)
+        #[arg(short, long)]
+        seed: Option<u64>,
+        /// Folder for results
+        #[arg(short, long, default_value = "output")]
+        out: PathBuf,
+        /// Folder searched for scenarios when no file is given
+        #[arg(long, default_value = "scenarios")]
+        scenarios: PathBuf,
+    },
+    /// Combine the parts of a sharded run into the result folder a single run would write
+    #[command(after_help = "Example:
+  for k in 0 1 2 3; do prevsim run big.toml -n 1000000 --shard $k/4 --out parts & done; wait
+  prevsim merge parts/big.part-*-of-4 --out output
+
+The merged folder is byte-identical to `prevsim run big.toml -n 1000000` (its manifest records
+the merge command). Parts of different scenarios, seeds or run sizes, overlapping parts and
+missing parts are refused.")]
+    Merge {
+        /// Part folders written by `prevsim run --shard K/N`
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Folder for results
+        #[arg(short, long, default_value = "output")]
+        out: PathBuf,
+    },
     /// Check scenario files without running them
     #[command(after_help = "Examples:
   prevsim validate scenarios/*.toml
-  prevsim validate --register my.toml      also list uncertain inputs without a source
+  prevsim validate --explain my-area.toml      every parameter as the model will use it
+  prevsim validate --deny-warnings scenarios/*.toml
 
-Warns about inputs whose `review_by` date has passed.")]
+Errors make a file invalid. Warnings (`warning:` lines) point at values that are allowed but
+look like slips, such as an optimism bias of 5 (500%) or a weekly care cost; with
+--deny-warnings they count as errors.")]
     Validate {
         /// Scenario files
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Print every parameter as the model will use it: distribution, mean, P5-P95, unit,
+        /// conversion to a year, source
+        #[arg(long)]
+        explain: bool,
+        /// Treat warnings as errors
+        #[arg(long)]
+        deny_warnings: bool,
         /// Also warn about uncertain inputs (distributions) without a `source`
         #[arg(long)]
         register: bool,
+    },
+    /// Write a commented starter scenario NAME.toml, valid as written
+    #[command(after_help = "Examples:
+  prevsim new my-area                          writes my-area.toml
+  prevsim new scenarios/my-area.toml           writes it there
+  prevsim new bolton --area Bolton             fitted to Bolton's published DfE figures
+
+Every figure is a placeholder marked \"assumption: replace\". An existing file is never
+overwritten.")]
+    New {
+        /// The scenario's name (letters, digits, '-', '_', '.'), or a path ending in .toml
+        name: String,
+        /// Fit it to this council's, region's, group's or England's published figures (DfE):
+        /// writes NAME.toml in the current folder
+        #[arg(long)]
+        area: Option<String>,
     },
     /// Rewrite the report (report.html), workbook (results.xlsx) and assumptions register of
     /// result folders from their files
@@ -172,6 +330,24 @@ pub enum CheckFormat {
     Json,
 }
 
+fn parse_group(s: &str) -> Result<prevsim::voi::GroupSpec, String> {
+    s.parse()
+}
+
 fn parse_unit(s: &str) -> Result<MoneyUnit, String> {
     s.parse()
+}
+
+fn parse_iterations(s: &str) -> Result<u64, String> {
+    let n: u64 =
+        s.trim().replace('_', "").parse().map_err(|_| {
+            format!("give a whole number of iterations, such as 10000 (not \"{s}\")")
+        })?;
+    if n == 0 {
+        return Err(
+            "a run needs at least 1 iteration (0 would have no results); 10,000 is a common choice"
+                .to_string(),
+        );
+    }
+    Ok(n)
 }

@@ -4,7 +4,7 @@
 //! thriving) and children moving into and out of care, year by year, with the cost ladder of the
 //! English "Total Place" documents. Every uncertain input is drawn from a distribution; baseline
 //! and intervention arms run side by side on common random numbers; the result is the
-//! distribution of savings. See `MODEL.md` in the project's shared folder for the model.
+//! distribution of savings. See `docs/model.md` for the model.
 //!
 //! Layers, each with one job: [`scenario`] (files to a validated [`scenario::Scenario`]),
 //! [`params`] (distributions), [`rng`] (streams), [`vocab`] (what results are made of: states,
@@ -14,8 +14,11 @@
 //! [`check`] (a document's claims against the model), [`charts`] (charts drawn from typed
 //! results) and [`plot`] (the `plot` command as a library).
 
+pub mod area;
+pub mod calibrate;
 pub mod charts;
 pub mod check;
+pub mod compare;
 pub mod deliver;
 pub mod engine;
 pub mod export;
@@ -27,5 +30,8 @@ pub mod plot;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod sensitivity;
+pub mod shard;
 pub mod stats;
 pub mod vocab;
+pub mod voi;

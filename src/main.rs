@@ -1,6 +1,7 @@
 //! prevsim's command line: parse arguments, call the library, report errors.
 
 mod app;
+mod app_sensitivity;
 mod cli;
 
 use std::process::ExitCode;
@@ -19,18 +20,28 @@ fn main() -> ExitCode {
             iterations,
             seed,
             fixed,
+            shard,
             out,
             scenarios,
-        } => app::run(
-            files,
-            Overrides {
+            deny_warnings,
+            voi,
+        } => {
+            let overrides = Overrides {
                 iterations,
                 seed,
                 fixed,
-            },
-            &out,
-            &scenarios,
-        ),
+            };
+            match shard {
+                Some(shard) => app::run_shard(files, overrides, shard, &out, &scenarios),
+                None => app::run(files, overrides, &out, &scenarios, deny_warnings, voi),
+            }
+        }
+        Command::Merge { parts, out } => app::merge(&parts, &out),
+        Command::Voi {
+            folders,
+            group,
+            agency,
+        } => app::voi(&folders, group, agency),
         Command::Plot {
             folders,
             out,
@@ -46,7 +57,53 @@ fn main() -> ExitCode {
                 unit,
             },
         ),
-        Command::Validate { files, register } => app::validate(&files, register),
+        Command::Sensitivity {
+            files,
+            intervention,
+            metric,
+            agency,
+            target,
+            inputs,
+            entries,
+            no_monte_carlo,
+            sweeps,
+            monte_carlo,
+            iterations,
+            seed,
+            out,
+            scenarios,
+        } => app_sensitivity::sensitivity(
+            files,
+            prevsim::sensitivity::Request {
+                intervention,
+                metric,
+                agency,
+                target,
+                inputs,
+                entries,
+                monte_carlo_outputs: !no_monte_carlo,
+                sweeps: Vec::new(),
+                monte_carlo,
+                iterations,
+                seed,
+            },
+            &sweeps,
+            &out,
+            &scenarios,
+        ),
+        Command::Validate {
+            files,
+            explain,
+            deny_warnings,
+            register,
+        } => app::validate(&files, explain, deny_warnings, register),
+        Command::New { name, area: None } => app::new(&name),
+        Command::New {
+            name,
+            area: Some(area),
+        } => app::new_for_area(&name, &area),
+        Command::Area { name } => app::area(name.as_deref()),
+        Command::Calibrate { file, out } => app::calibrate(&file, &out),
         Command::Report { folders } => app::report(&folders),
         Command::Schema => {
             print!("{}", prevsim::scenario::schema::scenario_schema());

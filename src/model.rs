@@ -7,7 +7,7 @@
 use crate::params::{RowId, ScalarId};
 use crate::vocab::State;
 
-/// The four family states, worst to best (MODEL.md section 2).
+/// The four family states, worst to best (docs/model.md, "States and counts").
 pub const STATES: [&str; 4] = [
     State::Chaotic.name(),
     State::BarelyCoping.name(),
@@ -29,6 +29,8 @@ pub struct Baseline {
     /// `transitions[s]` is where a family in state `s` is one year later.
     pub transitions: [RowId; 4],
     pub entry_rate: [ScalarId; 4],
+    /// Multiplies every state's entry rate (capped at 1); 1 unless the scenario says.
+    pub entry_scale: ScalarId,
     pub exit_rate: ScalarId,
     pub unit_costs: UnitCosts,
     pub care_cost: ScalarId,
@@ -52,7 +54,7 @@ pub enum HomeCost {
     State(usize),
 }
 
-/// The "keep a share of children out of care" lever (MODEL.md section 5).
+/// The "keep a share of children out of care" lever (docs/model.md, "Levers").
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeepOutOfCare {
     pub share: ScalarId,
@@ -83,7 +85,7 @@ pub enum ReachSpec {
     Share(ScalarId),
 }
 
-/// A targeted programme (MODEL.md sections 4-5): whom it reaches and what it changes.
+/// A targeted programme (docs/model.md, "Programmes"): whom it reaches and what it changes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProgrammeSpec {
     /// Which family states it works with.

@@ -66,6 +66,8 @@ pub enum PipelineError {
         #[source]
         source: crate::deliver::DeliverError,
     },
+    #[error(transparent)]
+    Shard(#[from] crate::shard::ShardError),
     #[error("cannot write results to {path}: {source}")]
     Write {
         path: PathBuf,
@@ -137,6 +139,30 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, PipelineError> {
         }
     }
     Ok(scenarios)
+}
+
+/// A warning when `OUT/<name>/` holds the results of a different scenario file (by its
+/// manifest), naming both: the copy-and-edit trap of a file copied without changing `name`.
+/// `None` when the folder has no readable manifest or its results are from the same file.
+pub fn other_scenario_in_folder(scenario: &Scenario, out: &Path) -> Option<String> {
+    let folder = out.join(&scenario.name);
+    let text = std::fs::read_to_string(folder.join(MANIFEST)).ok()?;
+    let manifest: Manifest = serde_json::from_str(&text).ok()?;
+    let previous = Path::new(&manifest.scenario_file);
+    let same = previous == scenario.path
+        || matches!(
+            (previous.canonicalize(), scenario.path.canonicalize()),
+            (Ok(a), Ok(b)) if a == b
+        );
+    (!same).then(|| {
+        format!(
+            "{} holds the results of {} (by its manifest.json), not of {}: both files have name = \"{}\", so this run replaces them; give this scenario another `name` to keep both",
+            folder.display(),
+            manifest.scenario_file,
+            scenario.path.display(),
+            scenario.name
+        )
+    })
 }
 
 /// The run options for a scenario after command-line overrides.
@@ -244,7 +270,32 @@ pub fn run_one(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Finished, PipelineError> {
     let options = options_for(&scenario, overrides);
-    let mut produced = produce(scenario, options, progress)?;
+    let produced = produce(scenario, options, progress)?;
+    write_result(produced, options, out, invocation)
+}
+
+/// Merges the parts of a sharded run (see [`crate::shard`]) and writes the result folder a
+/// single run would have written, to `out/<name>/`.
+///
+/// # Errors
+/// The parts cannot be read or do not make one whole run, or writing fails.
+pub fn merge(
+    parts: &[PathBuf],
+    out: &Path,
+    invocation: &Invocation,
+) -> Result<Finished, PipelineError> {
+    let (scenario, columns, options) = crate::shard::join(parts)?;
+    let produced = produce_from(scenario, columns, options)?;
+    write_result(produced, options, out, invocation)
+}
+
+/// Adds the manifest and charts to a run's files and writes them to `out/<name>/`.
+fn write_result(
+    mut produced: Produced,
+    options: RunOptions,
+    out: &Path,
+    invocation: &Invocation,
+) -> Result<Finished, PipelineError> {
     let manifest = manifest_for(&produced, options, invocation);
     let mut manifest_bytes =
         serde_json::to_vec_pretty(&manifest).map_err(|e| PipelineError::Export {
@@ -303,12 +354,12 @@ pub fn run_one(
 pub fn check_destinations(scenarios: &[Scenario], out: &Path) -> Result<(), PipelineError> {
     for s in scenarios {
         let folder = out.join(&s.name);
-        writer::check_destination(&folder, &|n| is_result_file(n)).map_err(|source| {
-            PipelineError::Write {
+        writer::check_destination(&folder, &|n| crate::export::manifest::is_owned(n)).map_err(
+            |source| PipelineError::Write {
                 path: folder.clone(),
                 source,
-            }
-        })?;
+            },
+        )?;
     }
     Ok(())
 }
@@ -327,24 +378,41 @@ pub fn run_all(
         .collect()
 }
 
-/// Bytes of memory a run keeps: every iteration's yearly records, programme costs, metrics (per
-/// agency too) and draws.
+/// Bytes of memory a run needs at its peak, about: its columns (counts as 4-byte integers,
+/// money as 8-byte floats), `iterations.csv` held until it is written (about 17 bytes a
+/// number), the cumulative net saving worked out per intervention and year, the records of
+/// one block of iterations in flight, the program and the tallest chart while drawn.
 pub fn memory_needed(scenario: &Scenario, options: RunOptions) -> u64 {
     let iterations = if options.fixed { 1 } else { options.iterations };
     let years = u64::from(scenario.years);
-    let arms = 1 + scenario.interventions.len() as u64;
+    let interventions = scenario.interventions.len() as u64;
+    let agencies = if scenario.has_agencies {
+        scenario.agencies.names.len() as u64
+    } else {
+        0
+    };
+    let draws = scenario.params.uncertain_columns().len() as u64;
+    // children in care and four family counts as u32, the cost as f64.
+    let arm_year = 5 * 4 + 8;
+    // treated, reached and programme cost as u32 (programme cost often f64), gross saving f64.
+    let programme_year = 4 + 4 + 8 + 8;
+    let metrics = 11 * 8 + 8 + agencies * 7 * 8;
+    let columns = draws * 8
+        + years * arm_year
+        + interventions * (years * (arm_year + programme_year) + metrics);
+    let csv_fields = 2 + draws + 12 + agencies * 3;
+    let csv = interventions * csv_fields * 17;
+    let cumulative = interventions * years * 8;
+    let per_iteration = columns + csv + cumulative;
     let record = std::mem::size_of::<engine::YearRecord>() as u64;
-    let metrics = std::mem::size_of::<engine::Metrics>() as u64
-        + scenario.agencies.names.len() as u64
-            * std::mem::size_of::<engine::AgencyMetrics>() as u64;
-    let per_iteration = years * arms * record
-        + (arms - 1) * (years * 8 + metrics)
-        + scenario.params.parameters().len() as u64 * 4 * 8
-        + 256;
-    // Summaries and file contents built from the results add about a third at the peak
-    // (measured: 64 MB resident for 10,000 iterations of gm-family-ladder against 44 MB kept).
-    let results = iterations.saturating_mul(per_iteration).saturating_mul(3) / 2;
-    results.saturating_add(charts_memory(scenario))
+    let in_flight = 4096 * ((1 + interventions) * years * (record + 8) + 512);
+    // The program, its fonts and buffers.
+    const FIXED: u64 = 8 << 20;
+    iterations
+        .saturating_mul(per_iteration)
+        .saturating_add(in_flight)
+        .saturating_add(FIXED)
+        .saturating_add(charts_memory(scenario))
 }
 
 /// Bytes the charts of a scenario take while drawn: an RGB image 1600 pixels wide whose height

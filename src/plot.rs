@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::charts::{self, ChartData, ChartError, Style};
-use crate::export::manifest::{is_chart_file, is_result_file};
+use crate::export::manifest::is_chart_file;
 use crate::export::writer;
 
 /// Why charts could not be drawn or written.
@@ -106,7 +106,7 @@ pub fn plot_folder(folder: &Path, out: Option<&Path>, style: &Style) -> Result<P
         path: dest.clone(),
         source,
     };
-    writer::check_destination(&dest, &is_result_file).map_err(write_failed)?;
+    writer::check_destination(&dest, &crate::export::manifest::is_owned).map_err(write_failed)?;
     let data = ChartData::load(folder).map_err(failed)?;
     let files = charts::scenario_charts(&data, style).map_err(failed)?;
     // Charts of the folder that these data no longer give (who-pays after `[agencies]` was

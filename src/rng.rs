@@ -37,16 +37,28 @@ pub enum Event {
     CareEntry(usize),
     /// Families moving from state `from`: the conditional binomial for destination `to`.
     Transition { from: usize, to: usize },
-    /// How the candidates for care entry from a state split across groups of families (the
-    /// untreated and each programme cohort).
-    EntrySplit(usize),
-    /// How the candidates for the move `from` -> `to` split across groups of families.
-    TransitionSplit { from: usize, to: usize },
-    /// Thinning of one group's candidates for care entry (group 0: untreated; c + 1: the
-    /// programme cohort reached in year c).
+    /// Care entries from a state of one group of families (c + 1: the programme cohort
+    /// reached in year c), when the groups' entry rates differ; the first group with children
+    /// (the untreated, group 0, unless it has none) draws from `CareEntry` instead.
     GroupEntry { group: u32, state: usize },
-    /// Thinning of one group's candidates for the move `from` -> `to`.
+    /// The move `from` -> `to` of one group of families, when the groups' probabilities
+    /// differ; the first group with families draws from `Transition` instead.
     GroupTransition { group: u32, from: usize, to: usize },
+    /// Rounding of the starting families of a state to whole families (setup year).
+    StartFamilies(usize),
+    /// Rounding of the starting children in care to whole children (setup year).
+    StartInCare,
+    /// Rounding of a state's children at home (families x children per family) to whole
+    /// children.
+    Children(usize),
+    /// How a state's children at home are shared among the groups of families.
+    ChildrenSplit(usize),
+    /// Rounding of the children kept out of care to whole children.
+    KeptOut,
+    /// Rounding of the programme's intake to whole families.
+    Intake,
+    /// How the programme's intake splits across its target states.
+    IntakeSplit,
 }
 
 impl Event {
@@ -58,12 +70,17 @@ impl Event {
             Event::CareExit => 10,
             Event::CareEntry(s) => 11 + s as u32,
             Event::Transition { from, to } => 20 + 4 * from as u32 + to as u32,
-            Event::EntrySplit(s) => 40 + s as u32,
-            Event::TransitionSplit { from, to } => 50 + 4 * from as u32 + to as u32,
             Event::GroupEntry { group, state } => 1_000 + 4 * group + state as u32,
             Event::GroupTransition { group, from, to } => {
                 10_000 + 16 * group + 4 * from as u32 + to as u32
             }
+            Event::StartFamilies(s) => 5 + s as u32,
+            Event::StartInCare => 9,
+            Event::Children(s) => 70 + s as u32,
+            Event::ChildrenSplit(s) => 74 + s as u32,
+            Event::KeptOut => 80,
+            Event::Intake => 81,
+            Event::IntakeSplit => 82,
         }
     }
 }
@@ -119,13 +136,22 @@ mod tests {
 
     #[test]
     fn event_codes_are_distinct() {
-        let mut codes = vec![Event::Parameters.code(), Event::CareExit.code()];
+        let mut codes = vec![
+            Event::Parameters.code(),
+            Event::CareExit.code(),
+            Event::StartInCare.code(),
+            Event::KeptOut.code(),
+            Event::Intake.code(),
+            Event::IntakeSplit.code(),
+        ];
         for s in 0..4 {
+            codes.push(Event::StartFamilies(s).code());
+            codes.push(Event::Children(s).code());
+            codes.push(Event::ChildrenSplit(s).code());
             codes.push(Event::ShiftUp(s).code());
             codes.push(Event::CareEntry(s).code());
             for t in 0..4 {
                 codes.push(Event::Transition { from: s, to: t }.code());
-                codes.push(Event::TransitionSplit { from: s, to: t }.code());
                 for group in 0..=200 {
                     codes.push(
                         Event::GroupTransition {
@@ -137,7 +163,6 @@ mod tests {
                     );
                 }
             }
-            codes.push(Event::EntrySplit(s).code());
             for group in 0..=200 {
                 codes.push(Event::GroupEntry { group, state: s }.code());
             }

@@ -30,6 +30,62 @@ pub struct Summary {
     pub p75: f64,
     #[serde(deserialize_with = "nan_if_null")]
     pub p95: f64,
+    /// Monte Carlo standard errors of P5, P50 and P95 (from the order-statistic 95% interval
+    /// of each: its width / (2 x 1.96)); summary.json's metrics only, absent (NaN) elsewhere.
+    #[serde(
+        default = "nan",
+        deserialize_with = "nan_if_null",
+        skip_serializing_if = "is_nan"
+    )]
+    pub p5_se: f64,
+    #[serde(
+        default = "nan",
+        deserialize_with = "nan_if_null",
+        skip_serializing_if = "is_nan"
+    )]
+    pub p50_se: f64,
+    #[serde(
+        default = "nan",
+        deserialize_with = "nan_if_null",
+        skip_serializing_if = "is_nan"
+    )]
+    pub p95_se: f64,
+}
+
+fn nan() -> f64 {
+    f64::NAN
+}
+
+fn is_nan(x: &f64) -> bool {
+    x.is_nan()
+}
+
+/// The order statistic of rank `rank` (from 0) of the data (reordering it).
+fn order_statistic(data: &mut [f64], rank: usize) -> f64 {
+    let rank = rank.min(data.len() - 1);
+    *data.select_nth_unstable_by(rank, f64::total_cmp).1
+}
+
+/// Monte Carlo standard error of the `q`-quantile of `data` from the distribution-free 95%
+/// interval between order statistics (ranks n q -/+ 1.96 sqrt(n q (1 - q))): its width / 3.92.
+pub fn quantile_se(data: &mut [f64], q: f64) -> f64 {
+    let n = data.len();
+    if n < 2 {
+        return 0.0;
+    }
+    let nf = n as f64;
+    let half = 1.96 * (nf * q * (1.0 - q)).sqrt();
+    let lo = (nf * q - half).floor().max(0.0) as usize;
+    let hi = ((nf * q + half).ceil() as usize).min(n - 1);
+    (order_statistic(data, hi) - order_statistic(data, lo)) / 3.92
+}
+
+/// Monte Carlo standard error of a share `p` of `n` iterations: sqrt(p (1 - p) / n).
+pub fn share_se(p: f64, n: usize) -> f64 {
+    if n == 0 {
+        return f64::NAN;
+    }
+    (p * (1.0 - p) / n as f64).sqrt()
 }
 
 /// A number, or NaN for `null` (serde_json writes NaN as `null`).
@@ -118,6 +174,23 @@ impl Summary {
             return None;
         }
         let n = data.len() as f64;
+        let first = data[0];
+        if data.iter().all(|x| *x == first) {
+            // A constant figure: exactly itself, no spread (a sum divided by n need not be).
+            return Some(Summary {
+                mean: first,
+                sd: 0.0,
+                se: 0.0,
+                p5: first,
+                p25: first,
+                p50: first,
+                p75: first,
+                p95: first,
+                p5_se: f64::NAN,
+                p50_se: f64::NAN,
+                p95_se: f64::NAN,
+            });
+        }
         // Sums in iteration order, before sorting.
         let mean = data.iter().sum::<f64>() / n;
         let sd = if data.len() > 1 {
@@ -135,7 +208,20 @@ impl Summary {
             p50,
             p75,
             p95,
+            p5_se: f64::NAN,
+            p50_se: f64::NAN,
+            p95_se: f64::NAN,
         })
+    }
+
+    /// Summarises the data with the Monte Carlo standard errors of P5, P50 and P95 too.
+    pub fn with_quantile_se(data: &[f64]) -> Option<Summary> {
+        let mut s = Summary::of(data)?;
+        let mut scratch = data.to_vec();
+        s.p5_se = quantile_se(&mut scratch, 0.05);
+        s.p50_se = quantile_se(&mut scratch, 0.5);
+        s.p95_se = quantile_se(&mut scratch, 0.95);
+        Some(s)
     }
 }
 
@@ -168,5 +254,28 @@ mod tests {
         assert_eq!((s.mean, s.sd, s.p5, s.p95), (4.25e6, 0.0, 4.25e6, 4.25e6));
         assert!(Summary::of(&[]).is_none());
         assert_eq!(share_positive(&[-1.0, 0.0, 2.0, 3.0]), 0.5);
+    }
+
+    #[test]
+    fn a_constant_figure_has_exactly_no_spread() {
+        // 0.1 summed 3 times and divided by 3 is not 0.1; the summary must still be 0.1, sd 0.
+        let s = Summary::of(&[0.1, 0.1, 0.1]).unwrap();
+        assert_eq!((s.mean, s.sd, s.se, s.p5, s.p95), (0.1, 0.0, 0.0, 0.1, 0.1));
+        let s = Summary::with_quantile_se(&[85_000.0 * 1.1; 1000]).unwrap();
+        assert_eq!((s.sd, s.p5_se, s.p95_se), (0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn monte_carlo_errors_of_a_share_and_of_quantiles() {
+        assert_eq!(share_se(0.5, 10_000), 0.005);
+        assert_eq!(share_se(0.0, 100), 0.0);
+        // 0..=999: the median's 95% interval is ranks 469 to 531 (500 -/+ 1.96 sqrt(250)
+        // = 30.99, rounded outwards), so its standard error is 62 / 3.92.
+        let data: Vec<f64> = (0..1000).rev().map(f64::from).collect();
+        let s = Summary::with_quantile_se(&data).unwrap();
+        assert!((s.p50_se - 62.0 / 3.92).abs() < 1e-12, "{}", s.p50_se);
+        // P5: 50 -/+ 1.96 sqrt(47.5) = 13.51: ranks 36 to 64.
+        assert!((s.p5_se - 28.0 / 3.92).abs() < 1e-12, "{}", s.p5_se);
+        assert!(s.p95_se > 0.0);
     }
 }

@@ -74,7 +74,7 @@ macro_rules! named {
 }
 
 named! {
-    /// A family's state, worst to best (MODEL.md section 2).
+    /// A family's state, worst to best (docs/model.md, "States and counts").
     pub enum State {
         Chaotic => "chaotic",
         BarelyCoping => "barely_coping",

@@ -46,17 +46,19 @@ fn run_into(out: &Path, threads: Option<&str>) {
     );
 }
 
-/// The chart files of a scenario; the who-pays chart only where it names agencies.
-fn chart_names(agencies: bool) -> Vec<String> {
+/// The chart files of a scenario; the who-pays chart only where it names agencies, the options
+/// chart only where it has two or more interventions.
+fn chart_names(agencies: bool, options: bool) -> Vec<String> {
     ChartKind::ALL
         .iter()
         .filter(|k| agencies || **k != ChartKind::WhoPays)
+        .filter(|k| options || **k != ChartKind::Options)
         .flat_map(|k| ["png", "svg"].map(|e| format!("{}.{e}", k.file_stem())))
         .collect()
 }
 
 fn names_for(scenario: &str) -> Vec<String> {
-    chart_names(scenario == "programme")
+    chart_names(scenario == "programme", scenario == "uncertain")
 }
 
 fn read_all(dir: &Path, names: &[String]) -> Vec<(String, Vec<u8>)> {
@@ -250,11 +252,11 @@ fn the_fixed_base_case_gets_charts_too() {
     for kind in over_time {
         assert!(!folder.join(format!("{}.png", kind.file_stem())).exists());
     }
-    let names: Vec<String> = chart_names(false)
+    let names: Vec<String> = chart_names(false, true)
         .into_iter()
         .filter(|n| !over_time.iter().any(|k| n.starts_with(k.file_stem())))
         .collect();
-    assert_eq!(names.len(), 4);
+    assert_eq!(names.len(), 6);
     for (name, bytes) in read_all(&folder, &names) {
         if name.ends_with(".png") {
             check_png(&name, &bytes);

@@ -313,7 +313,8 @@ fn count_engine_programme(arm: &ArmInputs, years: u32, iteration: u64) -> Progra
     ]
 }
 
-/// With a programme (cohorts drawn by coupled thinning and hypergeometric splits), the count
+/// With a programme (each cohort drawn with its own binomials, or one shared draw split when
+/// every group has the same probability), the count
 /// engine and a family-by-family simulation still agree in distribution: two-sample KS at
 /// alpha = 0.001 on four outcomes (critical value 1.949 x sqrt(2/n)).
 #[test]

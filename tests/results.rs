@@ -217,3 +217,249 @@ fn plot_says_why_it_cannot_read_a_folder() {
         "{err}"
     );
 }
+
+fn run_args(args: &[&str]) -> std::process::Output {
+    let out = common::prevsim(args, None);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Every file of a result folder but the manifest, plus the manifest without its command line
+/// and time (the only things that differ between two runs).
+fn folder_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            let bytes = fs::read(dir.join(&n)).unwrap();
+            if n == "manifest.json" {
+                let mut m: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                m["command_line"] = serde_json::Value::Null;
+                m["created_utc"] = serde_json::Value::Null;
+                (n, m.to_string().into_bytes())
+            } else if n == "report.html" || n == "results.xlsx" {
+                // The deliverables show the manifest's run time and command line, which a merge
+                // records as its own: left out of the byte comparison.
+                (n, Vec::new())
+            } else {
+                (n, bytes)
+            }
+        })
+        .collect()
+}
+
+/// Merging 1, 2, 3 or 7 parts gives the single run's folder byte for byte (charts included),
+/// with parts run on 1 or 2 threads.
+#[test]
+fn merged_parts_equal_a_single_run() {
+    let s = common::test_file("programme.toml");
+    let s = s.to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let single = tmp.path().join("single");
+    run_args(&[
+        "run",
+        s,
+        "-n",
+        "45",
+        "--seed",
+        "8",
+        "--out",
+        single.to_str().unwrap(),
+    ]);
+    let want = folder_files(&single.join("programme"));
+    assert!(want.iter().any(|(n, _)| n == "chart-who-pays.png"));
+    for count in [1, 2, 3, 7] {
+        let parts = tmp.path().join(format!("parts{count}"));
+        let mut folders = Vec::new();
+        for k in (0..count).rev() {
+            let shard = format!("{k}/{count}");
+            let threads = if k % 2 == 0 { "1" } else { "2" };
+            let out = common::prevsim(
+                &[
+                    "run",
+                    s,
+                    "-n",
+                    "45",
+                    "--seed",
+                    "8",
+                    "--shard",
+                    &shard,
+                    "--out",
+                    parts.to_str().unwrap(),
+                ],
+                Some(threads),
+            );
+            assert!(out.status.success());
+            folders.push(
+                parts
+                    .join(format!("programme.part-{k}-of-{count}"))
+                    .to_str()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+        let merged = tmp.path().join(format!("merged{count}"));
+        let mut args = vec!["merge"];
+        args.extend(folders.iter().map(String::as_str));
+        args.extend(["--out", merged.to_str().unwrap()]);
+        run_args(&args);
+        let got = folder_files(&merged.join("programme"));
+        assert_eq!(got.len(), want.len(), "{count} parts");
+        for ((name, a), (_, b)) in got.iter().zip(&want) {
+            assert!(a == b, "{count} parts: {name} differs from the single run");
+        }
+    }
+    // The merged folder verifies: re-running the scenario gives its files.
+    let verify = common::prevsim(
+        &[
+            "verify",
+            tmp.path().join("merged3/programme").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+}
+
+/// Parts that do not make one run are refused, saying why.
+#[test]
+fn wrong_parts_are_refused_clearly() {
+    let s = common::test_file("programme.toml");
+    let s = s.to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let parts = tmp.path().to_str().unwrap();
+    for (shard, seed, n, dir) in [
+        ("0/3", "1", "30", "a"),
+        ("1/3", "1", "30", "a"),
+        ("2/3", "1", "30", "a"),
+        ("1/3", "2", "30", "seed2"),
+        ("1/3", "1", "60", "n60"),
+    ] {
+        let out = format!("{parts}/{dir}");
+        run_args(&[
+            "run", s, "-n", n, "--seed", seed, "--shard", shard, "--out", &out,
+        ]);
+    }
+    let part = |dir: &str, k: u32| format!("{parts}/{dir}/programme.part-{k}-of-3");
+    let t = common::test_file("tiny.toml");
+    run_args(&[
+        "run",
+        t.to_str().unwrap(),
+        "-n",
+        "30",
+        "--seed",
+        "1",
+        "--shard",
+        "0/1",
+        "--out",
+        tmp.path().join("t").to_str().unwrap(),
+    ]);
+    let tiny = tmp.path().join("t").join("tiny.part-0-of-1");
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![part("a", 0), part("a", 2)],
+            "iterations 10 to 19 of 30 are in no part",
+        ),
+        (
+            vec![part("a", 0), part("a", 1)],
+            "iterations 20 to 29 of 30 are in no part",
+        ),
+        (
+            vec![part("a", 0), part("a", 1), part("a", 1), part("a", 2)],
+            "overlap",
+        ),
+        (
+            vec![part("a", 0), part("seed2", 1), part("a", 2)],
+            "seeds 1 and 2",
+        ),
+        (
+            vec![part("a", 0), part("n60", 1), part("a", 2)],
+            "iterations 30 and 60",
+        ),
+        (
+            vec![part("a", 0), tiny.to_str().unwrap().to_string()],
+            "different runs (scenario files",
+        ),
+        (vec![format!("{parts}/nothing")], "part.json"),
+    ];
+    for (folders, words) in cases {
+        let mut args = vec!["merge".to_string()];
+        args.extend(folders);
+        args.extend(["--out".to_string(), format!("{parts}/merged")]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = common::prevsim(&args, None);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(err.contains(words), "{args:?}: {err}");
+    }
+    assert!(
+        !tmp.path().join("merged").exists(),
+        "a refused merge wrote nothing"
+    );
+    // A damaged part is named.
+    fs::write(
+        format!("{}/columns.bin", part("a", 1)),
+        b"prevsim columns 1\n",
+    )
+    .unwrap();
+    let out = common::prevsim(
+        &[
+            "merge",
+            &part("a", 0),
+            &part("a", 1),
+            &part("a", 2),
+            "--out",
+            parts,
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("columns.bin") && err.contains("changed or damaged"),
+        "{err}"
+    );
+    // --iterations 0 and a shard out of range are errors that say what to do.
+    let out = common::prevsim(&["run", s, "-n", "0"], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 1 iteration"));
+    let out = common::prevsim(&["run", s, "--shard", "3/3"], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("counted from 0"));
+}
+
+/// No count is written "-0" (issue 11, defect 5): a scenario without a programme treats 0
+/// families, in fixed mode and Monte Carlo.
+#[test]
+fn families_treated_is_never_minus_zero() {
+    let s = common::shipped("agma-keep-1pct-out-of-care.toml");
+    for extra in [["--fixed", ""], ["-n", "30"]] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "run",
+            s.to_str().unwrap(),
+            "--out",
+            tmp.path().to_str().unwrap(),
+        ];
+        args.extend(extra.iter().filter(|a| !a.is_empty()));
+        run_args(&args);
+        let yearly =
+            fs::read_to_string(tmp.path().join("agma-keep-1pct-out-of-care/yearly.csv")).unwrap();
+        let treated: Vec<&str> = yearly
+            .lines()
+            .filter(|l| l.contains("families_treated"))
+            .collect();
+        assert!(!treated.is_empty());
+        for line in treated {
+            assert!(!line.split(',').any(|f| f == "-0"), "{line}");
+        }
+    }
+}

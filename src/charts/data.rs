@@ -52,6 +52,10 @@ pub struct InterventionData {
     pub net_summary: Band,
     /// `prob_net_saving_positive` in `summary.json`.
     pub prob_net_saving_positive: f64,
+    /// Monte Carlo standard errors of the mean net saving and of the probability (NaN where
+    /// the results do not have them).
+    pub net_mean_se: f64,
+    pub prob_se: f64,
     /// The payback year's distribution in `summary.json`, where the results have it.
     pub payback: Option<PaybackData>,
     /// Per agency, in the scenario's order; empty when the scenario names no agencies.
@@ -266,6 +270,8 @@ impl ChartData {
                     net_saving_pv: values,
                     net_summary,
                     prob_net_saving_positive: s.prob_net_saving_positive,
+                    net_mean_se: s.metric(Metric::NetSavingPv).map_or(f64::NAN, |m| m.se),
+                    prob_se: s.prob_net_saving_positive_se,
                     payback: Some(PaybackData {
                         p5: p.p5.0,
                         p50: p.p50.0,
@@ -310,6 +316,28 @@ impl ChartData {
     /// The title shown by default: the scenario's title, else its name.
     pub fn display_name(&self) -> &str {
         self.title.as_deref().unwrap_or(&self.scenario)
+    }
+
+    /// The largest Monte Carlo errors over the interventions, for the footnote: "Monte Carlo
+    /// error: mean net saving ± £12k, P(net saving > 0) ± 0.3 points" (empty in fixed mode or
+    /// for results without them).
+    pub fn mcse_note(&self) -> String {
+        let most = |f: fn(&InterventionData) -> f64| {
+            self.interventions
+                .iter()
+                .map(f)
+                .filter(|x| x.is_finite())
+                .fold(f64::NAN, f64::max)
+        };
+        let (mean, prob) = (most(|i| i.net_mean_se), most(|i| i.prob_se));
+        if self.fixed || mean.is_nan() || prob.is_nan() {
+            return String::new();
+        }
+        format!(
+            " Monte Carlo error: mean net saving \u{b1} {}, P(net saving > 0) \u{b1} {:.1} points.",
+            crate::money::gbp(mean),
+            prob * 100.0
+        )
     }
 
     /// "2,000 iterations, seed 2010" or "fixed base case".

@@ -90,9 +90,10 @@ impl Heading {
             subtitle: shows.to_string(),
             extra: style.subtitle.clone(),
             note: format!(
-                "Scenario {}: {}. Discounting: {}. Drawn by prevsim {}.",
+                "Scenario {}: {}.{} Discounting: {}. Drawn by prevsim {}.",
                 data.scenario,
                 data.run_note(),
+                data.mcse_note(),
                 data.discount,
                 env!("CARGO_PKG_VERSION")
             ),

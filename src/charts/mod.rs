@@ -11,6 +11,7 @@
 //! | `chart-care-population` | children in care per year, baseline and intervention, with bands |
 //! | `chart-family-ladder` | families per state per year, stacked, baseline and each intervention, and each intervention's change per state |
 //! | `chart-who-pays` | with `[agencies]`: per agency, gross saving, programme cost paid and net saving |
+//! | `chart-options` | with two or more interventions: the chance each option is best, and each pair's difference in net saving |
 //!
 //! and a run of several scenarios also `comparison` (their net savings on one axis).
 //!
@@ -27,16 +28,20 @@
 //! results) returns no height and is skipped.
 
 mod agencies;
+pub mod calibration;
 mod comparison;
 pub mod compute;
 pub mod data;
 mod distribution;
 mod frame;
 mod ladder;
+mod options;
 mod over_time;
 mod population;
 mod probability;
+pub mod sensitivity;
 pub mod style;
+pub mod voi;
 
 use plotters::backend::{BitMapBackend, DrawingBackend, SVGBackend};
 use plotters::coord::Shift;
@@ -66,17 +71,19 @@ pub enum ChartKind {
     CarePopulation,
     FamilyLadder,
     WhoPays,
+    Options,
 }
 
 impl ChartKind {
     /// Every chart, in the order they are written.
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 7] = [
         ChartKind::SavingsDistribution,
         ChartKind::ProbabilityCurve,
         ChartKind::SavingsOverTime,
         ChartKind::CarePopulation,
         ChartKind::FamilyLadder,
         ChartKind::WhoPays,
+        ChartKind::Options,
     ];
 
     /// File name without extension.
@@ -88,6 +95,7 @@ impl ChartKind {
             ChartKind::CarePopulation => "chart-care-population",
             ChartKind::FamilyLadder => "chart-family-ladder",
             ChartKind::WhoPays => "chart-who-pays",
+            ChartKind::Options => "chart-options",
         }
     }
 
@@ -100,6 +108,7 @@ impl ChartKind {
             ChartKind::CarePopulation => population::height(data),
             ChartKind::FamilyLadder => ladder::height(data),
             ChartKind::WhoPays => agencies::height(data),
+            ChartKind::Options => options::height(data),
         }
     }
 
@@ -112,6 +121,7 @@ impl ChartKind {
             ChartKind::CarePopulation => population::shows(data),
             ChartKind::FamilyLadder => ladder::shows(data),
             ChartKind::WhoPays => agencies::shows(data),
+            ChartKind::Options => options::shows(data),
         }
     }
 
@@ -136,6 +146,7 @@ impl ChartKind {
             ChartKind::CarePopulation => population::draw(body, data, style),
             ChartKind::FamilyLadder => ladder::draw(body, data, style),
             ChartKind::WhoPays => agencies::draw(body, data, style),
+            ChartKind::Options => options::draw(body, data, style),
         }
     }
 }

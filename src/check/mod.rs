@@ -232,6 +232,7 @@ pub fn value(quantity: &Quantity, scenario: &Scenario, it: &IterationResult) -> 
             intervention,
             metric,
         } => it.interventions.get(*intervention)?.metrics.get(*metric),
+        Quantity::Published { value, .. } => Some(*value),
         Quantity::Input { of, per } => {
             let inputs = ArmInputs::baseline(&scenario.baseline, &it.values);
             let get = |input: &crate::scenario::Input| match input {
@@ -256,6 +257,7 @@ pub fn figure_name(quantity: &Quantity) -> String {
         Quantity::Metric { metric, .. } => metric.name().to_string(),
         Quantity::Input { of, per: None } => of.name(),
         Quantity::Input { of, per: Some(per) } => format!("{} / {}", of.name(), per.name()),
+        Quantity::Published { figure, area, .. } => format!("{figure} of {area} (DfE, published)"),
     }
 }
 
@@ -322,7 +324,7 @@ pub fn check_claim(
             Quantity::Metric { intervention, .. } => {
                 Some(scenario.interventions[intervention].name.clone())
             }
-            Quantity::Input { .. } => None,
+            Quantity::Input { .. } | Quantity::Published { .. } => None,
         },
         test,
         document,

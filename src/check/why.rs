@@ -8,10 +8,12 @@
 //! are not swung: a row's entries cannot move one at a time.
 //!
 //! **Where it flips.** For each bound of the claim's test, the value of that parameter (others
-//! at their means, fixed mode) at which the figure equals the bound. When the figure is linear
-//! in the parameter (checked at both ends of its range and at its mean, to a relative 1e-9) the
-//! threshold is solved exactly; otherwise it is found by bisection over the parameter's range
-//! (its support, or the range of its draws where the support is unbounded), to a relative 1e-12.
+//! at their means, fixed mode) at which the figure equals the bound, found by
+//! [`crate::sensitivity::solve`]: when the figure is linear in the parameter (checked at 17
+//! points across its range and at its P5 and P95, to a relative 1e-9) the threshold is solved
+//! exactly; otherwise it is found by bisection between neighbouring points over the
+//! parameter's range (its support, or the range of its draws where the support is unbounded),
+//! to a relative 1e-12, the crossing nearest the middle of its P5-P95 taken.
 
 use serde::Serialize;
 
@@ -19,13 +21,11 @@ use super::value;
 use crate::engine::{Expected, IterationResult, run_iteration};
 use crate::params::ScalarId;
 use crate::scenario::{Claim, Scenario, Test, is_money_parameter};
+use crate::sensitivity::solve::{self, FLAT, Method};
 use crate::stats::{quantile_sorted, sorted};
 
 /// How the deciding parameter is found, as reports state it.
 pub const METHOD: &str = "one-at-a-time swing of each uncertain parameter between the P5 and P95 of its draws, others at their means, fixed mode";
-
-/// Relative change below which a figure counts as not moved.
-const FLAT: f64 = 1e-9;
 
 /// Why a claim stands or falls.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -204,30 +204,26 @@ pub fn explain(scenario: &Scenario, claim: &Claim, iterations: &[IterationResult
     }
 }
 
-/// Thresholds for each bound of the test, and the bounds that cannot be reached.
+/// Thresholds for each bound of the test, and the bounds that cannot be reached: found by
+/// [`solve::crossings`] (shared with `prevsim sensitivity`'s switching values) over the
+/// parameter's range.
 fn thresholds(scenario: &Scenario, claim: &Claim, best: &Candidate) -> (Vec<Threshold>, Vec<f64>) {
     let s = &best.swing;
     let f = |x: f64| figure_at(scenario, claim, best.id, x);
-    let slope = (s.figure_at_high - s.figure_at_low) / (s.high - s.low);
-    let line = |x: f64| s.figure_at_low + slope * (x - s.low);
-    let scale = s.figure_at_low.abs() + s.figure_at_high.abs() + 1.0;
-    let mid = 0.5 * (s.range_low + s.range_high);
-    let linear = [s.range_low, s.range_high, mid]
-        .iter()
-        .all(|&x| f(x).is_some_and(|y| (y - line(x)).abs() <= FLAT * scale));
-    let increasing = slope > 0.0;
-    let in_range = |x: f64| x >= s.range_low && x <= s.range_high;
+    let increasing = s.figure_at_high > s.figure_at_low;
+    let range = (s.range_low, s.range_high);
+    let mut probes = solve::grid(s.range_low, s.range_high, 16);
+    probes.extend([s.low, s.high]);
     let mut found = Vec::new();
     let mut missed = Vec::new();
     for (bound, passes_above_bound) in bounds(&claim.test) {
         let holds_above = passes_above_bound == increasing;
-        let value = if linear {
-            // Solve the line, then correct once for rounding in its two end figures.
-            let x = s.low + (bound - s.figure_at_low) / slope;
-            let x = f(x).map_or(x, |y| x + (bound - y) / slope);
-            Some((x, ThresholdMethod::Exact))
-        } else {
-            bisect(&f, bound, s.range_low, s.range_high).map(|x| (x, ThresholdMethod::Bisection))
+        let c = solve::crossings(&f, bound, range, &probes);
+        let value = match c.method {
+            Method::Exact => c.line_value.map(|x| (x, ThresholdMethod::Exact)),
+            Method::RootFinding => c
+                .nearest(0.5 * (s.low + s.high))
+                .map(|x| (x, ThresholdMethod::Bisection)),
         };
         match value {
             Some((value, method)) => found.push(Threshold {
@@ -235,56 +231,10 @@ fn thresholds(scenario: &Scenario, claim: &Claim, best: &Candidate) -> (Vec<Thre
                 bound,
                 holds_above,
                 method,
-                in_range: in_range(value),
+                in_range: value >= s.range_low && value <= s.range_high,
             }),
             None => missed.push(bound),
         }
     }
     (found, missed)
-}
-
-/// The `x` in `[lo, hi]` where `f(x)` crosses `target`, by bisection; `None` without a crossing.
-fn bisect(f: &dyn Fn(f64) -> Option<f64>, target: f64, lo: f64, hi: f64) -> Option<f64> {
-    let (mut lo, mut hi) = (lo, hi);
-    let mut g_lo = f(lo)? - target;
-    let g_hi = f(hi)? - target;
-    if g_lo == 0.0 {
-        return Some(lo);
-    }
-    if g_hi == 0.0 {
-        return Some(hi);
-    }
-    if g_lo.signum() == g_hi.signum() {
-        return None;
-    }
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if hi - lo <= 1e-12 * mid.abs().max(1e-300) {
-            break;
-        }
-        let g = f(mid)? - target;
-        if g == 0.0 {
-            return Some(mid);
-        }
-        if g.signum() == g_lo.signum() {
-            lo = mid;
-            g_lo = g;
-        } else {
-            hi = mid;
-        }
-    }
-    Some(0.5 * (lo + hi))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bisection_finds_a_square_root() {
-        let f = |x: f64| Some(x * x);
-        let r = bisect(&f, 2.0, 0.0, 2.0).unwrap();
-        assert!((r - 2f64.sqrt()).abs() < 1e-11);
-        assert_eq!(bisect(&f, 5.0, 0.0, 2.0), None);
-    }
 }

@@ -109,6 +109,10 @@ pub fn judge(source: &Source) -> Vec<ClaimRow> {
                         .collect();
                     (crate::check::figure_name(&claim.quantity), values)
                 }
+                Quantity::Published { value, .. } => (
+                    crate::check::figure_name(&claim.quantity),
+                    vec![Some(*value); inputs.len().max(1)],
+                ),
             };
             let f = Figures::of(&values, &claim.test);
             let money = claim.quantity.is_money();

@@ -1,4 +1,4 @@
-//! One arm of one iteration: the yearly cycle of MODEL.md section 2.
+//! One arm of one iteration: the yearly cycle of docs/model.md ("The yearly cycle").
 //!
 //! The same code runs the fixed base case and a Monte Carlo draw. What differs is the
 //! [`Draws`]: [`Expected`] replaces every binomial by its mean (exact expected-value
@@ -9,6 +9,8 @@
 use super::binomial::binomial;
 use super::hypergeometric::hypergeometric;
 use super::inputs::{ArmInputs, Programme, Reach};
+use rand::Rng;
+
 use crate::rng::{self, Event, SETUP_YEAR};
 
 /// The state of an arm at the start of one year, and what that year cost.
@@ -57,13 +59,32 @@ impl YearRecord {
 pub trait Draws {
     /// The number of successes of `n` trials with probability `p`.
     fn binomial(&mut self, n: f64, p: f64, year: u32, event: Event) -> f64;
-    /// A count from an expected amount (children from families x mean children).
-    fn count(&self, x: f64) -> f64;
+    /// A count from an expected amount `x` (children from families x mean children, children
+    /// kept out of care, a programme's intake): `x` itself in fixed mode; in Monte Carlo a
+    /// whole number whose expectation is `x` (randomised rounding: `floor(x) + 1` with
+    /// probability `x - floor(x)`, else `floor(x)`, from the stream of (year, event)).
+    fn count(&mut self, x: f64, year: u32, event: Event) -> f64;
     /// True when counts are whole numbers (Monte Carlo), false for expected values.
     fn whole(&self) -> bool;
+    /// `total` shared in proportion to `weights`: the exact shares in fixed mode; in Monte
+    /// Carlo whole numbers adding up to `total` whose expectations are the exact shares
+    /// (systematic sampling of the remainders, one uniform from the stream of (year, event)).
+    fn apportion(&mut self, total: f64, weights: &[f64], out: &mut [f64], year: u32, event: Event);
     /// `k` members drawn without replacement from groups of these sizes: how many from each
     /// (a multivariate hypergeometric draw).
     fn split(&mut self, k: f64, sizes: &[f64], year: u32, event: Event) -> Vec<f64>;
+    /// The successes of `n` trials with probability `p` (the draw [`Draws::binomial`] makes
+    /// from this stream), shared among groups of these sizes (summing to `n`) as
+    /// [`Draws::split`] would, continuing on the same stream, into `out`. Returns the total.
+    fn binomial_split(
+        &mut self,
+        n: f64,
+        p: f64,
+        sizes: &[f64],
+        out: &mut [f64],
+        year: u32,
+        event: Event,
+    ) -> f64;
 }
 
 /// Fixed mode: every draw is its expectation.
@@ -75,7 +96,7 @@ impl Draws for Expected {
         n * p
     }
 
-    fn count(&self, x: f64) -> f64 {
+    fn count(&mut self, x: f64, _year: u32, _event: Event) -> f64 {
         x
     }
 
@@ -83,8 +104,26 @@ impl Draws for Expected {
         false
     }
 
+    fn apportion(&mut self, total: f64, weights: &[f64], out: &mut [f64], _: u32, _: Event) {
+        proportional_into(total, weights, out);
+    }
+
     fn split(&mut self, k: f64, sizes: &[f64], _year: u32, _event: Event) -> Vec<f64> {
-        apportion(k, sizes, false, false)
+        proportional(k, sizes)
+    }
+
+    fn binomial_split(
+        &mut self,
+        n: f64,
+        p: f64,
+        sizes: &[f64],
+        out: &mut [f64],
+        _year: u32,
+        _event: Event,
+    ) -> f64 {
+        let k = n * p;
+        proportional_into(k, sizes, out);
+        k
     }
 }
 
@@ -101,6 +140,11 @@ impl Sampled {
             key: rng::iteration_key(seed, iteration),
         }
     }
+
+    fn uniform(&self, year: u32, event: Event) -> f64 {
+        let mut stream = rng::event_stream(self.key, year, event);
+        (stream.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
 }
 
 impl Draws for Sampled {
@@ -115,32 +159,79 @@ impl Draws for Sampled {
         binomial(n as u64, p, &mut stream) as f64
     }
 
-    fn count(&self, x: f64) -> f64 {
-        x.round()
+    fn count(&mut self, x: f64, year: u32, event: Event) -> f64 {
+        if x.is_nan() || x <= 0.0 {
+            return 0.0;
+        }
+        let floor = x.floor();
+        let fraction = x - floor;
+        if fraction == 0.0 {
+            return floor;
+        }
+        if self.uniform(year, event) < fraction {
+            floor + 1.0
+        } else {
+            floor
+        }
     }
 
     fn whole(&self) -> bool {
         true
     }
 
+    fn apportion(&mut self, total: f64, weights: &[f64], out: &mut [f64], year: u32, event: Event) {
+        systematic(total, weights, out, || self.uniform(year, event));
+    }
+
     fn split(&mut self, k: f64, sizes: &[f64], year: u32, event: Event) -> Vec<f64> {
         let mut stream = rng::event_stream(self.key, year, event);
-        let mut population: u64 = sizes.iter().map(|s| *s as u64).sum();
-        let mut left = (k as u64).min(population);
         let mut out = vec![0.0; sizes.len()];
-        // The programme's cohorts first, the untreated families (group 0, usually the largest)
-        // take what is left: one draw fewer, and the cheapest ones.
-        for g in (1..sizes.len()).rev() {
-            let size = sizes[g] as u64;
-            let taken = hypergeometric(population, size, left, &mut stream);
-            out[g] = taken as f64;
-            left -= taken;
-            population -= size;
-        }
-        if let Some(first) = out.first_mut() {
-            *first = left as f64;
-        }
+        hypergeometric_split(k, sizes, &mut out, &mut stream);
         out
+    }
+
+    fn binomial_split(
+        &mut self,
+        n: f64,
+        p: f64,
+        sizes: &[f64],
+        out: &mut [f64],
+        year: u32,
+        event: Event,
+    ) -> f64 {
+        let mut stream = rng::event_stream(self.key, year, event);
+        let k = if n <= 0.0 || p <= 0.0 {
+            0.0
+        } else if p >= 1.0 {
+            n
+        } else {
+            binomial(n as u64, p, &mut stream) as f64
+        };
+        hypergeometric_split(k, sizes, out, &mut stream);
+        k
+    }
+}
+
+/// `k` members drawn without replacement from groups of these sizes: how many from each, by
+/// conditional hypergeometric draws from the last group to the second; the first group takes
+/// what is left (one draw fewer). A group whose count is forced (nothing left to draw, or
+/// every remaining member needed) costs no random number.
+fn hypergeometric_split(k: f64, sizes: &[f64], out: &mut [f64], stream: &mut rng::Stream) {
+    let mut population: u64 = sizes.iter().map(|s| *s as u64).sum();
+    let mut left = (k as u64).min(population);
+    out.fill(0.0);
+    for g in (1..sizes.len()).rev() {
+        if left == 0 {
+            break;
+        }
+        let size = sizes[g] as u64;
+        let taken = hypergeometric(population, size, left, stream);
+        out[g] = taken as f64;
+        left -= taken;
+        population -= size;
+    }
+    if let Some(first) = out.first_mut() {
+        *first = left as f64;
     }
 }
 
@@ -157,39 +248,73 @@ fn shift_up<D: Draws>(families: [f64; 4], shares: &[f64; 3], draws: &mut D) -> [
     out
 }
 
-/// Splits `total` in proportion to `weights`; whole numbers by largest remainder (ties to the
-/// earlier entry) when `whole`. With `capped`, no entry gets more than its weight.
-fn apportion(total: f64, weights: &[f64], whole: bool, capped: bool) -> Vec<f64> {
-    let sum: f64 = weights.iter().sum();
-    if sum.is_nan() || sum <= 0.0 || total <= 0.0 {
-        return vec![0.0; weights.len()];
-    }
-    let exact: Vec<f64> = weights.iter().map(|w| total * w / sum).collect();
-    if !whole {
-        return exact;
-    }
-    let mut out: Vec<f64> = exact.iter().map(|x| x.floor()).collect();
-    let mut left = total - out.iter().sum::<f64>();
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| {
-        (exact[b] - out[b])
-            .total_cmp(&(exact[a] - out[a]))
-            .then(a.cmp(&b))
-    });
-    for g in order {
-        if left < 0.5 {
-            break;
-        }
-        if weights[g] > 0.0 && (!capped || out[g] + 1.0 <= weights[g]) {
-            out[g] += 1.0;
-            left -= 1.0;
-        }
-    }
+/// `total` split in proportion to `weights`, exactly (no rounding).
+fn proportional(total: f64, weights: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; weights.len()];
+    proportional_into(total, weights, &mut out);
     out
 }
 
-/// Families the programme reaches this year, by state, taken from the untreated ones.
-fn reach<D: Draws>(programme: &Programme, untreated: &[f64; 4], draws: &D) -> [f64; 4] {
+/// [`proportional`] into `out`.
+fn proportional_into(total: f64, weights: &[f64], out: &mut [f64]) {
+    let sum: f64 = weights.iter().sum();
+    if sum.is_nan() || sum <= 0.0 || total <= 0.0 {
+        out.fill(0.0);
+        return;
+    }
+    for (o, w) in out.iter_mut().zip(weights) {
+        *o = total * w / sum;
+    }
+}
+
+/// A whole `total` split in proportion to `weights` in whole numbers: each entry gets the floor
+/// of its exact share, and the units left over go to entries chosen by systematic sampling of
+/// the fractional parts with the one uniform `u()` (points `u, u + 1, ...` on the line of the
+/// fractional parts laid end to end), so that each entry's expected count is its exact share
+/// and the counts add up to `total`.
+pub fn systematic(total: f64, weights: &[f64], out: &mut [f64], u: impl FnOnce() -> f64) {
+    proportional_into(total, weights, out);
+    let mut extra = total;
+    for x in out.iter_mut() {
+        *x = x.floor();
+        extra -= *x;
+    }
+    let extra = extra.round();
+    if extra < 1.0 {
+        return;
+    }
+    let Some(last) = weights.iter().rposition(|w| *w > 0.0) else {
+        return;
+    };
+    let sum: f64 = weights.iter().sum();
+    let u = u();
+    let (mut line, mut before) = (0.0, 0.0);
+    for g in 0..=last {
+        if weights[g] <= 0.0 {
+            continue;
+        }
+        line += total * weights[g] / sum - out[g];
+        // Points u, u + 1, ... below the end of this entry's stretch of the line.
+        let upto = if g == last {
+            extra
+        } else {
+            (line - u).ceil().clamp(before, extra)
+        };
+        out[g] += upto - before;
+        before = upto;
+    }
+}
+
+/// Families the programme reaches this year, by state, taken from the untreated ones: the
+/// intake `min(demand, capacity, untreated families in the target states)`, counted (in Monte
+/// Carlo a whole number with that expectation), then drawn at random from the target states'
+/// untreated families (a hypergeometric split; in fixed mode in proportion to their families).
+fn reach<D: Draws>(
+    programme: &Programme,
+    untreated: &[f64; 4],
+    year: u32,
+    draws: &mut D,
+) -> [f64; 4] {
     let pool: [f64; 4] = std::array::from_fn(|s| {
         if programme.targets[s] {
             untreated[s]
@@ -202,11 +327,9 @@ fn reach<D: Draws>(programme: &Programme, untreated: &[f64; 4], draws: &D) -> [f
         Reach::Families(n) => n,
         Reach::Share(x) => x * available,
     };
-    let mut total = demand.min(programme.capacity).min(available).max(0.0);
-    if draws.whole() {
-        total = total.floor();
-    }
-    let split = apportion(total, &pool, draws.whole(), true);
+    let wanted = demand.min(programme.capacity).min(available).max(0.0);
+    let total = draws.count(wanted, year, Event::Intake).min(available);
+    let split = draws.split(total, &pool, year, Event::IntakeSplit);
     std::array::from_fn(|s| split[s])
 }
 
@@ -219,82 +342,114 @@ struct Group {
     rows: [[f64; 4]; 4],
 }
 
-/// Successes among families (or children) in several groups, each with its own probability,
-/// drawn so that groups with equal probabilities behave exactly like one group.
+/// Successes among families (or children) in several groups, each with its own probability.
 ///
-/// Every member is first a candidate with the highest probability `p_hi`: the number of
-/// candidates is one binomial of the whole `total` from the `candidates` stream, the same draw
-/// an arm with a single group makes. The candidates are a uniformly random subset, so they
-/// split across groups by a multivariate hypergeometric draw; each group then keeps its
-/// candidates with probability `p_g / p_hi` (thinning). Each member thus succeeds with its own
-/// group's probability, independently; and when every group has the same probability nothing
-/// is thinned, so a programme without effect reproduces the baseline draw for draw.
+/// When every group with members has the same probability (always so for a programme without
+/// effect), they are drawn together as one: one binomial of all `total` members from the
+/// `shared` stream, the very draw the baseline arm makes for this event, split among the
+/// groups (when `each` asks for the groups' counts) by a multivariate hypergeometric draw
+/// continuing on that stream. Otherwise each group draws its own binomial: the first group
+/// with members (the untreated families, group 0, unless there are none) from the `shared`
+/// stream, so that it stays in step with the baseline, every other group `g` from its own
+/// stream `own(g)`. Either way each group's successes are an independent binomial of its
+/// members with its own probability (a binomial split at random is independent binomials).
 ///
-/// Returns the successes per group and in total (the total is the candidate draw itself when
-/// nothing is thinned, so it is exact).
+/// `total` is the number of members of all groups (tracked apart so that fixed mode stays
+/// bit-identical to the baseline when there is one probability). Returns the successes per
+/// group (empty unless `each`) and in total.
 #[allow(clippy::too_many_arguments)]
-fn coupled<D: Draws>(
+fn draw_groups<D: Draws>(
     sizes: &[f64],
     probs: &[f64],
     total: f64,
+    out: Option<&mut [f64]>,
     year: u32,
     draws: &mut D,
-    candidates: Event,
-    split: Event,
-    thin: impl Fn(u32) -> Event,
-) -> (Vec<f64>, f64) {
-    let p_hi = sizes
-        .iter()
-        .zip(probs)
-        .filter(|(n, _)| **n > 0.0)
-        .map(|(_, p)| *p)
-        .fold(0.0, f64::max);
-    let k = draws.binomial(total, p_hi, year, candidates);
-    let shares = draws.split(k, sizes, year, split);
-    let mut thinned = false;
-    let out: Vec<f64> = shares
-        .iter()
-        .zip(probs)
-        .enumerate()
-        .map(|(g, (&share, &p))| {
-            if p >= p_hi {
-                share
-            } else {
-                thinned = true;
-                draws.binomial(share, p / p_hi, year, thin(g as u32))
+    shared: Event,
+    own: impl Fn(u32) -> Event,
+) -> f64 {
+    let n = sizes.len();
+    let Some(first) = sizes.iter().position(|x| *x > 0.0) else {
+        if let Some(out) = out {
+            out.fill(0.0);
+        }
+        return 0.0;
+    };
+    let p = probs[first];
+    if (first + 1..n).all(|g| sizes[g] <= 0.0 || probs[g] == p) {
+        return match out {
+            None => draws.binomial(total, p, year, shared),
+            // Forced outcomes need no split: none move, or all do.
+            Some(out) if p <= 0.0 => {
+                out.fill(0.0);
+                0.0
             }
-        })
-        .collect();
-    let sum = if thinned { out.iter().sum() } else { k };
-    (out, sum)
+            Some(out) if p >= 1.0 => {
+                out.copy_from_slice(sizes);
+                total
+            }
+            Some(out) => draws.binomial_split(total, p, sizes, out, year, shared),
+        };
+    }
+    let mut out = out;
+    let mut sum = 0.0;
+    for g in 0..n {
+        let k = if sizes[g] <= 0.0 {
+            0.0
+        } else {
+            let event = if g == first { shared } else { own(g as u32) };
+            draws.binomial(sizes[g], probs[g], year, event)
+        };
+        if let Some(out) = out.as_deref_mut() {
+            out[g] = k;
+        }
+        sum += k;
+    }
+    sum
+}
+
+/// Buffers reused across the years of one arm (one entry per group), so that a year with
+/// programme cohorts allocates nothing.
+#[derive(Debug, Default)]
+struct Scratch {
+    sizes: Vec<f64>,
+    probs: Vec<f64>,
+    out: Vec<f64>,
+    rest: Vec<f64>,
+    next: Vec<[f64; 4]>,
 }
 
 /// Runs one arm for `years` cycles and returns each year's record.
 pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<YearRecord> {
-    let start = arm.families.map(|f| draws.count(f));
+    let start: [f64; 4] =
+        std::array::from_fn(|s| draws.count(arm.families[s], SETUP_YEAR, Event::StartFamilies(s)));
+    // Care entry rates: the intervention's relative risk is already in `arm.entry_rate`
+    // (uncapped); a programme's multiplies it before the cap at 1.
+    let entry_rate = arm.entry_rate.map(|r| r.min(1.0));
     // Totals per state are tracked alongside the groups (they agree exactly in Monte Carlo;
     // in fixed mode they keep a programme without effect bit-identical to the baseline).
     let mut totals = shift_up(start, &arm.shift_up, draws);
     let mut groups = vec![Group {
         families: totals,
-        entry_rate: arm.entry_rate,
+        entry_rate,
         rows: arm.transitions,
     }];
-    let mut in_care = draws.count(arm.children_in_care);
+    let mut in_care = draws.count(arm.children_in_care, SETUP_YEAR, Event::StartInCare);
+    let mut scratch = Scratch::default();
     let mut records = Vec::with_capacity(years as usize);
     for year in 0..years {
         // 0. The programme reaches new families at the start of the year.
         let mut reached = 0.0;
         if let Some(p) = &arm.programme {
             if year < p.years {
-                let r = reach(p, &groups[0].families, draws);
+                let r = reach(p, &groups[0].families, year, draws);
                 for (f, taken) in groups[0].families.iter_mut().zip(r) {
                     *f -= taken;
                 }
                 reached = r.iter().sum();
                 groups.push(Group {
                     families: r,
-                    entry_rate: arm.entry_rate,
+                    entry_rate,
                     rows: arm.transitions,
                 });
             }
@@ -307,9 +462,14 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
             }
         }
         // 1. Costs on the stocks at the start of the year.
-        let children: [f64; 4] =
-            std::array::from_fn(|s| draws.count(totals[s] * arm.children_per_family[s]));
-        let kept_out = draws.count(in_care * arm.keep_out_share);
+        let children: [f64; 4] = std::array::from_fn(|s| {
+            draws.count(
+                totals[s] * arm.children_per_family[s],
+                year,
+                Event::Children(s),
+            )
+        });
+        let kept_out = draws.count(in_care * arm.keep_out_share, year, Event::KeptOut);
         let looked_after = in_care - kept_out;
         records.push(YearRecord {
             children_in_care: looked_after,
@@ -330,60 +490,86 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
         let exits = draws.binomial(in_care, arm.exit_rate, year, Event::CareExit);
         // 3. Entries into care, from each state's children at home.
         let mut entries = 0.0;
+        let n = groups.len();
         for (s, &children) in children.iter().enumerate() {
-            if groups.len() == 1 {
-                // No programme cohorts: one binomial, the draw `coupled` makes for one group.
+            if n == 1 {
+                // No programme cohorts: one binomial, the draw `draw_groups` makes for one group.
                 entries +=
                     draws.binomial(children, groups[0].entry_rate[s], year, Event::CareEntry(s));
                 continue;
             }
-            let families: Vec<f64> = groups.iter().map(|g| g.families[s]).collect();
-            let sizes = apportion(children, &families, draws.whole(), false);
-            let rates: Vec<f64> = groups.iter().map(|g| g.entry_rate[s]).collect();
-            let (_, e) = coupled(
-                &sizes,
-                &rates,
+            scratch.sizes.clear();
+            scratch.sizes.extend(groups.iter().map(|g| g.families[s]));
+            scratch.probs.clear();
+            scratch.probs.extend(groups.iter().map(|g| g.entry_rate[s]));
+            if !one_class(&scratch.sizes, &scratch.probs) {
+                // Each group's children: only needed when their rates differ.
+                scratch.out.resize(n, 0.0);
+                draws.apportion(
+                    children,
+                    &scratch.sizes,
+                    &mut scratch.out,
+                    year,
+                    Event::ChildrenSplit(s),
+                );
+                std::mem::swap(&mut scratch.sizes, &mut scratch.out);
+            }
+            entries += draw_groups(
+                &scratch.sizes,
+                &scratch.probs,
                 children,
+                None,
                 year,
                 draws,
                 Event::CareEntry(s),
-                Event::EntrySplit(s),
                 |group| Event::GroupEntry { group, state: s },
             );
-            entries += e;
         }
         // 4. Family transitions: each state's families, as conditional binomials.
         in_care = in_care - exits + entries;
-        if groups.len() == 1 {
+        if n == 1 {
             totals = transition(&totals, &groups[0].rows, year, draws);
             groups[0].families = totals;
             continue;
         }
         let mut next_totals = [0.0; 4];
-        let mut next: Vec<[f64; 4]> = vec![[0.0; 4]; groups.len()];
+        let Scratch {
+            sizes: remaining,
+            probs,
+            out: moved,
+            rest,
+            next,
+        } = &mut scratch;
+        next.clear();
+        next.resize(n, [0.0; 4]);
+        moved.resize(n, 0.0);
         for (from, &total) in totals.iter().enumerate() {
-            let mut remaining: Vec<f64> = groups.iter().map(|g| g.families[from]).collect();
-            let mut rest = vec![1.0; groups.len()];
+            remaining.clear();
+            remaining.extend(groups.iter().map(|g| g.families[from]));
+            rest.clear();
+            rest.resize(n, 1.0);
             let mut remaining_total = total;
             for to in 0..3 {
-                let probs: Vec<f64> = groups
-                    .iter()
-                    .zip(&rest)
-                    .map(|(g, &r)| conditional(g.rows[from][to], r))
-                    .collect();
-                let (moved, moved_total) = coupled(
-                    &remaining,
-                    &probs,
+                probs.clear();
+                probs.extend(
+                    groups
+                        .iter()
+                        .zip(rest.iter())
+                        .map(|(g, &r)| conditional(g.rows[from][to], r)),
+                );
+                let moved_total = draw_groups(
+                    remaining,
+                    probs,
                     remaining_total,
+                    Some(moved),
                     year,
                     draws,
                     Event::Transition { from, to },
-                    Event::TransitionSplit { from, to },
                     |group| Event::GroupTransition { group, from, to },
                 );
-                for (g, m) in moved.iter().enumerate() {
-                    next[g][to] += m;
-                    remaining[g] -= m;
+                for g in 0..n {
+                    next[g][to] += moved[g];
+                    remaining[g] -= moved[g];
                     rest[g] -= groups[g].rows[from][to];
                 }
                 next_totals[to] += moved_total;
@@ -394,8 +580,8 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
             }
             next_totals[3] += remaining_total;
         }
-        for (g, families) in groups.iter_mut().zip(next) {
-            g.families = families;
+        for (g, families) in groups.iter_mut().zip(next.iter()) {
+            g.families = *families;
         }
         totals = next_totals;
         debug_assert!(
@@ -405,6 +591,19 @@ pub fn simulate<D: Draws>(arm: &ArmInputs, years: u32, draws: &mut D) -> Vec<Yea
         );
     }
     records
+}
+
+/// True when every group with members has the same probability.
+fn one_class(sizes: &[f64], probs: &[f64]) -> bool {
+    let mut with = sizes
+        .iter()
+        .zip(probs)
+        .filter(|(n, _)| **n > 0.0)
+        .map(|(_, p)| *p);
+    match with.next() {
+        Some(p) => with.all(|q| q == p),
+        None => true,
+    }
 }
 
 /// The probability of moving to a destination given that the family has not moved to an earlier
@@ -417,7 +616,7 @@ fn conditional(p: f64, rest: f64) -> f64 {
     }
 }
 
-/// One group's transitions (no programme cohorts): the draws [`coupled`] makes for one group,
+/// One group's transitions (no programme cohorts): the draws [`draw_groups`] makes for one group,
 /// without its bookkeeping.
 fn transition<D: Draws>(
     families: &[f64; 4],
@@ -479,6 +678,32 @@ mod tests {
                 assert_eq!(r.families.iter().sum::<f64>(), 1000.0);
                 assert!(r.families.iter().all(|f| *f >= 0.0 && f.fract() == 0.0));
             }
+        }
+    }
+
+    #[test]
+    fn systematic_split_adds_up_and_has_the_exact_shares_as_expectation() {
+        let weights = [3.0, 0.0, 5.0, 4.0, 1.0];
+        let total = 7.0;
+        let exact = proportional(total, &weights);
+        let steps = 1000;
+        let mut mean = [0.0; 5];
+        for i in 0..steps {
+            let u = (i as f64 + 0.5) / steps as f64;
+            let mut out = [0.0; 5];
+            systematic(total, &weights, &mut out, || u);
+            assert_eq!(out.iter().sum::<f64>(), total);
+            for g in 0..5 {
+                assert!(
+                    out[g] == exact[g].floor() || out[g] == exact[g].ceil(),
+                    "{out:?}"
+                );
+                mean[g] += out[g] / steps as f64;
+            }
+        }
+        // Over a grid of u the average is the exact share (up to the grid's 1/1000).
+        for g in 0..5 {
+            assert!((mean[g] - exact[g]).abs() < 2e-3, "{mean:?} vs {exact:?}");
         }
     }
 

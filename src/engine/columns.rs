@@ -254,7 +254,8 @@ impl Columns {
             for (t, r) in out.years.iter().enumerate() {
                 push_year(&mut cols.years[t], r);
                 let p = &mut cols.programme[t];
-                p.families_treated.push(r.treated());
+                // + 0.0: an empty sum is -0.0, and -0 is not a count.
+                p.families_treated.push(r.treated() + 0.0);
                 p.families_reached.push(r.families_reached);
                 p.programme_cost.push(out.programme_cost[t]);
                 p.gross_saving.push(r.saving_against(&it.baseline[t]));
@@ -331,6 +332,178 @@ impl Columns {
                 .sum::<usize>();
         }
         total
+    }
+}
+
+/// The binary form of columns (a shard's `columns.bin`): a magic line, the number of
+/// iterations, then every column in a fixed order, each as a tag (0: `u32`, 1: `f64`), its
+/// length and its values, little-endian. Values read back bit for bit.
+const MAGIC: &[u8] = b"prevsim columns 1\n";
+
+/// A payback year of "never" in the binary form.
+const NEVER: u32 = u32::MAX;
+
+impl Columns {
+    /// The columns as bytes (see [`MAGIC`]).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.bytes() + 4096);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(self.len() as u64).to_le_bytes());
+        out.extend_from_slice(&self.first.to_le_bytes());
+        let reals = |out: &mut Vec<u8>, v: &[f64]| {
+            out.push(1);
+            out.extend_from_slice(&(v.len() as u64).to_le_bytes());
+            for x in v {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        };
+        let column = |out: &mut Vec<u8>, c: &Column| match c {
+            Column::Whole(v) => {
+                out.push(0);
+                out.extend_from_slice(&(v.len() as u64).to_le_bytes());
+                for x in v {
+                    out.extend_from_slice(&x.to_le_bytes());
+                }
+            }
+            Column::Real(v) => reals(out, v),
+        };
+        let year = |out: &mut Vec<u8>, y: &YearColumns| {
+            column(out, &y.children_in_care);
+            y.families.iter().for_each(|f| column(out, f));
+            reals(out, &y.cost);
+        };
+        self.draws.iter().for_each(|d| reals(&mut out, d));
+        self.baseline.iter().for_each(|y| year(&mut out, y));
+        for k in &self.interventions {
+            k.years.iter().for_each(|y| year(&mut out, y));
+            for p in &k.programme {
+                column(&mut out, &p.families_treated);
+                column(&mut out, &p.families_reached);
+                column(&mut out, &p.programme_cost);
+                reals(&mut out, &p.gross_saving);
+            }
+            k.metrics.iter().for_each(|m| reals(&mut out, m));
+            let payback = Column::Whole(k.payback.iter().map(|p| p.unwrap_or(NEVER)).collect());
+            column(&mut out, &payback);
+            k.agencies.iter().flatten().for_each(|m| reals(&mut out, m));
+        }
+        out
+    }
+
+    /// Reads columns written by [`Columns::encode`] for the same scenario.
+    ///
+    /// # Errors
+    /// The bytes are not columns of this scenario's shape (a message says what is wrong).
+    pub fn decode(scenario: &Scenario, bytes: &[u8]) -> Result<Columns, String> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err("not a prevsim columns file".to_string());
+        }
+        let n = r.u64()? as usize;
+        let first = r.u64()?;
+        let mut c = Columns::new(scenario, first);
+        for d in &mut c.draws {
+            *d = r.reals(n)?;
+        }
+        let year = |r: &mut Reader, y: &mut YearColumns| -> Result<(), String> {
+            y.children_in_care = r.column(n)?;
+            for f in &mut y.families {
+                *f = r.column(n)?;
+            }
+            y.cost = r.reals(n)?;
+            Ok(())
+        };
+        for y in &mut c.baseline {
+            year(&mut r, y)?;
+        }
+        for k in &mut c.interventions {
+            for y in &mut k.years {
+                year(&mut r, y)?;
+            }
+            for p in &mut k.programme {
+                p.families_treated = r.column(n)?;
+                p.families_reached = r.column(n)?;
+                p.programme_cost = r.column(n)?;
+                p.gross_saving = r.reals(n)?;
+            }
+            for m in &mut k.metrics {
+                *m = r.reals(n)?;
+            }
+            k.payback = match r.column(n)? {
+                Column::Whole(v) => v.into_iter().map(|y| (y != NEVER).then_some(y)).collect(),
+                Column::Real(_) => return Err("payback years are not whole numbers".into()),
+            };
+            for m in k.agencies.iter_mut().flatten() {
+                *m = r.reals(n)?;
+            }
+        }
+        if r.at != bytes.len() {
+            return Err("more data than the scenario's columns".to_string());
+        }
+        Ok(c)
+    }
+}
+
+/// Reads the binary form of columns.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], String> {
+        let end = self.at.checked_add(n).filter(|e| *e <= self.bytes.len());
+        let end = end.ok_or("the file ends early (cut off, or of another scenario)")?;
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn u64(&mut self) -> Result<u64, String> {
+        let b = self.take(8)?;
+        Ok(u64::from_le_bytes(b.try_into().map_err(|_| "short")?))
+    }
+
+    fn header(&mut self, n: usize) -> Result<u8, String> {
+        let tag = self.take(1)?[0];
+        let len = self.u64()?;
+        if len != n as u64 || tag > 1 {
+            return Err(format!(
+                "a column holds {len} values where {n} were expected (of another scenario?)"
+            ));
+        }
+        Ok(tag)
+    }
+
+    fn reals(&mut self, n: usize) -> Result<Vec<f64>, String> {
+        if self.header(n)? != 1 {
+            return Err("a column of numbers is stored as whole numbers".to_string());
+        }
+        let b = self.take(n.checked_mul(8).ok_or("too long")?)?;
+        Ok(b.chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+            .collect())
+    }
+
+    fn column(&mut self, n: usize) -> Result<Column, String> {
+        match self.header(n)? {
+            0 => {
+                let b = self.take(n.checked_mul(4).ok_or("too long")?)?;
+                Ok(Column::Whole(
+                    b.chunks_exact(4)
+                        .map(|c| u32::from_le_bytes(c.try_into().unwrap_or([0; 4])))
+                        .collect(),
+                ))
+            }
+            _ => {
+                let b = self.take(n.checked_mul(8).ok_or("too long")?)?;
+                Ok(Column::Real(
+                    b.chunks_exact(8)
+                        .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                        .collect(),
+                ))
+            }
+        }
     }
 }
 

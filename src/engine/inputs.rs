@@ -10,7 +10,9 @@ pub struct ArmInputs {
     pub children_per_family: [f64; 4],
     pub children_in_care: f64,
     pub transitions: [[f64; 4]; 4],
-    /// Probability a child at home in a family of each state enters care in a year.
+    /// Probability a child at home in a family of each state enters care in a year, times the
+    /// intervention's care-entry relative risk, not yet capped at 1: the engine multiplies in a
+    /// programme's relative risk first, then caps the product at 1.
     pub entry_rate: [f64; 4],
     pub exit_rate: f64,
     /// Cost per child at home per year, by the family's state.
@@ -117,7 +119,7 @@ impl ArmInputs {
             children_per_family: get4(&model.children_per_family),
             children_in_care: v.get(model.children_in_care),
             transitions: model.transitions.map(|id| v.row(id)),
-            entry_rate: get4(&model.entry_rate),
+            entry_rate: get4(&model.entry_rate).map(|r| (r * v.get(model.entry_scale)).min(1.0)),
             exit_rate: v.get(model.exit_rate),
             unit_cost: [chaotic, barely, coping, thriving],
             care_cost: v.get(model.care_cost),
@@ -140,7 +142,8 @@ impl ArmInputs {
         }
         if let Some(rr) = lever.care_entry_relative_risk {
             let rr = v.get(rr);
-            arm.entry_rate = baseline.entry_rate.map(|p| (p * rr).min(1.0));
+            // Capped at 1 only where it is used, after any programme's relative risk.
+            arm.entry_rate = baseline.entry_rate.map(|p| p * rr);
         }
         for (share, id) in arm.shift_up.iter_mut().zip(&lever.shift_up) {
             if let Some(id) = id {

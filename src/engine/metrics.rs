@@ -1,4 +1,4 @@
-//! The appraisal figures of one intervention in one iteration (MODEL.md section 6).
+//! The appraisal figures of one intervention in one iteration (docs/model.md, "Results").
 
 use super::arm::YearRecord;
 use crate::vocab::{AgencyMetric, Metric};

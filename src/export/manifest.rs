@@ -45,6 +45,13 @@ pub fn is_result_file(name: &str) -> bool {
     result_files().iter().any(|n| n == name)
 }
 
+/// True for a name prevsim writes in a result folder and keeps across runs: a result file, or
+/// `prevsim sensitivity`'s `sensitivity/` folder and its files (a run never replaces or drops
+/// them, but a folder holding only them is still prevsim's).
+pub fn is_owned(name: &str) -> bool {
+    is_result_file(name) || crate::sensitivity::files::is_sensitivity_file(name)
+}
+
 /// True for a name in [`chart_files`].
 pub fn is_chart_file(name: &str) -> bool {
     chart_files().iter().any(|n| n == name)

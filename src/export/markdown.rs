@@ -52,13 +52,23 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
         if report.years == 1 { "" } else { "s" },
         report.discount
     );
+    if !report.fixed {
+        let _ = writeln!(
+            md,
+            "Means are shown \u{b1} their Monte Carlo standard error (the error from running a finite number of iterations, not the uncertainty of the inputs).\n"
+        );
+        for w in crate::report::precision_warnings(report) {
+            let _ = writeln!(md, "**Warning:** {w}.\n");
+        }
+    }
     for (name, s) in &report.interventions {
         let _ = writeln!(md, "## {name}\n");
         if !report.fixed {
             let _ = writeln!(
                 md,
-                "Probability the net saving is positive: **{}**\n",
-                percent(s.prob_net_saving_positive)
+                "Probability the net saving is positive: **{}** (\u{b1} {:.1} points Monte Carlo error)\n",
+                percent(s.prob_net_saving_positive),
+                s.prob_net_saving_positive_se * 100.0
             );
         }
         let _ = writeln!(
@@ -76,10 +86,14 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
                     ratio(x)
                 }
             };
+            let mean = if report.fixed {
+                f(m.mean)
+            } else {
+                format!("{} \u{b1} {}", f(m.mean), f(m.se))
+            };
             let _ = writeln!(
                 md,
-                "| {label} | {} | {} | {} | {} |",
-                f(m.mean),
+                "| {label} | {mean} | {} | {} | {} |",
                 f(m.p5),
                 f(m.p50),
                 f(m.p95)
@@ -131,5 +145,47 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
             md.push('\n');
         }
     }
+    options_md(&mut md, report);
+    let converted = crate::scenario::converted_figures(scenario);
+    if !converted.is_empty() {
+        let _ = writeln!(md, "## Money figures as written\n");
+        for line in converted {
+            let _ = writeln!(md, "- {line}");
+        }
+        md.push('\n');
+    }
     md
+}
+
+/// The options compared, for two or more interventions.
+fn options_md(md: &mut String, report: &Report) {
+    let (Some(pairs), Some(best)) = (&report.comparisons, &report.prob_best) else {
+        return;
+    };
+    let _ = writeln!(
+        md,
+        "## Options compared\n\nDifference in net saving (present value), first minus second, iteration by iteration:\n\n| Options | Mean | P5 | P95 | P(first saves more) |\n|---|---:|---:|---:|---:|"
+    );
+    for c in pairs {
+        let d = &c.difference_net_saving_pv;
+        let _ = writeln!(
+            md,
+            "| {} minus {} | {} | {} | {} | {} |",
+            c.a,
+            c.b,
+            gbp(d.mean),
+            gbp(d.p5),
+            gbp(d.p95),
+            percent(c.prob_a_saves_more)
+        );
+    }
+    let best: Vec<String> = best
+        .iter()
+        .map(|(name, p)| format!("{name} {}", percent(*p)))
+        .collect();
+    let _ = writeln!(
+        md,
+        "\nChance of saving the most (ties share the iteration): {}.\n",
+        best.join(", ")
+    );
 }

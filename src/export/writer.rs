@@ -429,9 +429,8 @@ pub fn write_replacing(
     let parent = parent_of(dest);
     fs::create_dir_all(&parent)?;
     // What prevsim writes here: a folder holding none of it is not a result folder.
-    let owns = |n: &str| {
-        replaces(n) || super::manifest::is_result_file(n) || files.iter().any(|(f, _)| f == n)
-    };
+    let owns =
+        |n: &str| replaces(n) || super::manifest::is_owned(n) || files.iter().any(|(f, _)| f == n);
     let _lock = FolderLock::acquire(dest)?;
     recover(&parent, &name, dest, &owns)?;
     check_destination(dest, &owns)?;

@@ -25,6 +25,8 @@ pub struct Parameter {
     pub value: ParamValue,
     /// The assumptions register's entries beside `source` (owner, evidence, sign-off...).
     pub meta: crate::scenario::ParamMeta,
+    /// For money: the period it was written for and its price year (the value is per year).
+    pub written: Written,
 }
 
 impl Parameter {
@@ -32,6 +34,54 @@ impl Parameter {
     pub fn is_fixed(&self) -> bool {
         self.value.is_fixed()
     }
+}
+
+/// The period a money figure was written for; the model always works per year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Per {
+    Week,
+    Month,
+    #[default]
+    Year,
+}
+
+impl Per {
+    /// How many of these periods make a year: 365.25 / 7 weeks, 12 months, 1 year.
+    pub fn per_year(self) -> f64 {
+        match self {
+            Per::Week => 365.25 / 7.0,
+            Per::Month => 12.0,
+            Per::Year => 1.0,
+        }
+    }
+
+    /// "week", "month" or "year", as written in a scenario file.
+    pub fn word(self) -> &'static str {
+        match self {
+            Per::Week => "week",
+            Per::Month => "month",
+            Per::Year => "year",
+        }
+    }
+
+    /// The period named by a scenario file's `per`.
+    pub fn from_word(word: &str) -> Option<Per> {
+        match word {
+            "week" => Some(Per::Week),
+            "month" => Some(Per::Month),
+            "year" => Some(Per::Year),
+            _ => None,
+        }
+    }
+}
+
+/// How a money figure was written: its period and, if stated, its price year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Written {
+    pub per: Per,
+    pub price_year: Option<i64>,
+    /// True when the file leaves the parameter out and its default stands.
+    pub by_default: bool,
 }
 
 /// A scalar or a transition row.
@@ -94,6 +144,11 @@ impl Values {
         self.0[id.0] = value;
     }
 
+    /// Sets one row parameter's four values (a sensitivity run with that row overridden).
+    pub fn set_row(&mut self, id: RowId, row: [f64; 4]) {
+        self.0[id.0..id.0 + 4].copy_from_slice(&row);
+    }
+
     /// The raw values, in [`ParamSet::columns`] order.
     pub fn as_slice(&self) -> &[f64] {
         &self.0
@@ -123,6 +178,7 @@ impl ParamSet {
             source,
             value: ParamValue::Scalar(dist),
             meta: crate::scenario::ParamMeta::default(),
+            written: Written::default(),
         }))
     }
 
@@ -133,6 +189,7 @@ impl ParamSet {
             source,
             value: ParamValue::Row(row),
             meta: crate::scenario::ParamMeta::default(),
+            written: Written::default(),
         }))
     }
 
@@ -140,6 +197,20 @@ impl ParamSet {
     pub fn set_last_meta(&mut self, meta: crate::scenario::ParamMeta) {
         if let Some(p) = self.params.last_mut() {
             p.meta = meta;
+        }
+    }
+
+    /// How a scalar parameter was written (its period and price year).
+    pub fn written(&self, id: ScalarId) -> Written {
+        self.offsets
+            .binary_search(&id.0)
+            .map_or_else(|_| Written::default(), |i| self.params[i].written)
+    }
+
+    /// Records how a scalar parameter was written (its period and price year).
+    pub fn set_written(&mut self, id: ScalarId, written: Written) {
+        if let Ok(i) = self.offsets.binary_search(&id.0) {
+            self.params[i].written = written;
         }
     }
 
@@ -184,6 +255,17 @@ impl ParamSet {
             .filter_map(|(p, &offset)| match &p.value {
                 ParamValue::Scalar(d) => Some((p.name.as_str(), ScalarId(offset), d)),
                 ParamValue::Row(_) => None,
+            })
+    }
+
+    /// Every transition-row parameter with its id and distribution, in registration order.
+    pub fn rows(&self) -> impl Iterator<Item = (&str, RowId, &RowDist)> {
+        self.params
+            .iter()
+            .zip(&self.offsets)
+            .filter_map(|(p, &offset)| match &p.value {
+                ParamValue::Row(r) => Some((p.name.as_str(), RowId(offset), r)),
+                ParamValue::Scalar(_) => None,
             })
     }
 

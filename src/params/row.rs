@@ -111,6 +111,11 @@ impl RowDist {
         self.alpha.is_none()
     }
 
+    /// The Dirichlet parameters, `None` for a known row.
+    pub fn alpha(&self) -> Option<[f64; 4]> {
+        self.alpha
+    }
+
     /// The mean row (the row itself when fixed).
     pub fn mean(&self) -> [f64; 4] {
         self.mean

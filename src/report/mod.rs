@@ -13,7 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{Column, Columns, RunOptions};
 use crate::scenario::Scenario;
-use crate::stats::{Summary, nan_if_null, share_positive};
+use crate::stats::{Summary, nan_if_null, share_positive, share_se};
+
+fn nan() -> f64 {
+    f64::NAN
+}
 use crate::vocab::{AgencyMetric, Measure, Metric};
 
 /// The content of `summary.json`, as written and as read back.
@@ -39,6 +43,14 @@ pub struct Report {
     pub discount: String,
     /// Per intervention, by name.
     pub interventions: Interventions,
+    /// With two or more interventions: every pair's difference in net saving (see
+    /// [`crate::compare`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparisons: Option<Vec<crate::compare::Comparison>>,
+    /// With two or more interventions: the chance each option, doing nothing included, saves
+    /// the most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prob_best: Option<IndexMap<String, f64>>,
 }
 
 /// Interventions keyed by name, in the scenario's order.
@@ -54,6 +66,9 @@ pub struct InterventionSummary {
     /// Share of iterations in which the net saving (present value) is above zero.
     #[serde(deserialize_with = "nan_if_null")]
     pub prob_net_saving_positive: f64,
+    /// Its Monte Carlo standard error, sqrt(p (1 - p) / n).
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub prob_net_saving_positive_se: f64,
     /// When the programme pays for itself: see [`Payback`].
     pub payback: Payback,
     /// Per agency (budget), by name, in the scenario's order; absent when the scenario names
@@ -225,7 +240,7 @@ fn metric_summary(m: Metric, values: &[f64]) -> Option<Summary> {
     if m.is_ratio_to_programme_cost() && values.iter().any(|x| x.is_nan()) {
         return None;
     }
-    Summary::of(values)
+    Summary::with_quantile_se(values)
 }
 
 /// What one summary is taken of.
@@ -254,7 +269,9 @@ pub fn summarise(scenario: &Scenario, columns: &Columns, options: RunOptions) ->
         .par_iter()
         .map(|job| match *job {
             Job::Metric(k, m) => metric_summary(m, columns.interventions[k].metric(m)),
-            Job::Agency(k, a, m) => Summary::of(columns.interventions[k].agency(a, m)),
+            Job::Agency(k, a, m) => {
+                Summary::with_quantile_se(columns.interventions[k].agency(a, m))
+            }
         })
         .collect();
     let mut summaries = summaries.into_iter();
@@ -284,15 +301,18 @@ pub fn summarise(scenario: &Scenario, columns: &Columns, options: RunOptions) ->
                     })
                     .collect()
             });
+            let p = share_positive(cols.metric(Metric::NetSavingPv));
             let summary = InterventionSummary {
                 metrics,
-                prob_net_saving_positive: share_positive(cols.metric(Metric::NetSavingPv)),
+                prob_net_saving_positive: p,
+                prob_net_saving_positive_se: share_se(p, columns.len()),
                 payback: Payback::of(&cols.payback, scenario.years),
                 agencies,
             };
             (lever.name.clone(), summary)
         })
         .collect();
+    let options_compared = compare(scenario, columns);
     Report {
         scenario: scenario.name.clone(),
         title: scenario.title.clone(),
@@ -304,7 +324,27 @@ pub fn summarise(scenario: &Scenario, columns: &Columns, options: RunOptions) ->
         years: scenario.years,
         discount: scenario.discount.describe(),
         interventions,
+        comparisons: options_compared.as_ref().map(|c| c.comparisons.clone()),
+        prob_best: options_compared.map(|c| c.prob_best),
     }
+}
+
+/// Options compared, for two or more interventions.
+fn compare(scenario: &Scenario, columns: &Columns) -> Option<crate::compare::Comparisons> {
+    if scenario.interventions.len() < 2 {
+        return None;
+    }
+    let names: Vec<&str> = scenario
+        .interventions
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    let net: Vec<&[f64]> = columns
+        .interventions
+        .iter()
+        .map(|c| c.metric(Metric::NetSavingPv))
+        .collect();
+    crate::compare::compare_options(&names, &net)
 }
 
 /// Where one band's values come from.
@@ -395,4 +435,83 @@ pub fn yearly_bands(scenario: &Scenario, columns: &Columns) -> Vec<YearlyBand> {
             Summary::of_vec(source.values()).map(|s| YearlyBand::new(*year, arm, *measure, s))
         })
         .collect()
+}
+
+/// Monte Carlo error above which a run is flagged: 1 percentage point on P(net saving > 0).
+pub const PROB_MCSE_LIMIT: f64 = 0.01;
+/// Monte Carlo error above which a run is flagged: 1% of the mean net saving's magnitude.
+pub const MEAN_MCSE_SHARE: f64 = 0.01;
+
+/// Iterations that would bring a standard error `se` (at `n` iterations) down to `target`
+/// (errors fall as 1 / sqrt(n)), rounded up to a thousand.
+pub fn iterations_for(se: f64, n: u64, target: f64) -> u64 {
+    let need = (n as f64 * (se / target).powi(2)).ceil();
+    let need = if need.is_finite() {
+        need as u64
+    } else {
+        u64::MAX
+    };
+    need.div_ceil(1000).saturating_mul(1000)
+}
+
+/// Plain-words warnings where the Monte Carlo error of an intervention's headline figures is
+/// large: the standard error of P(net saving > 0) above 1 percentage point, or that of the
+/// mean net saving above 1% of its magnitude; each says how many iterations would be enough.
+pub fn precision_warnings(report: &Report) -> Vec<String> {
+    if report.fixed {
+        return Vec::new();
+    }
+    let n = report.iterations;
+    let mut out = Vec::new();
+    for (name, s) in &report.interventions {
+        let p_se = s.prob_net_saving_positive_se;
+        let mut need = 0;
+        let mut why = Vec::new();
+        if p_se > PROB_MCSE_LIMIT {
+            need = need.max(iterations_for(p_se, n, PROB_MCSE_LIMIT));
+            why.push(format!(
+                "P(net saving > 0) is {} \u{b1} {:.1} points",
+                crate::money::percent(s.prob_net_saving_positive),
+                p_se * 100.0
+            ));
+        }
+        if let Some(net) = s.metric(Metric::NetSavingPv) {
+            let target = MEAN_MCSE_SHARE * net.mean.abs();
+            if net.se > target && target > 0.0 {
+                need = need.max(iterations_for(net.se, n, target));
+                why.push(format!(
+                    "the mean net saving is {} \u{b1} {}",
+                    crate::money::gbp(net.mean),
+                    crate::money::gbp(net.se)
+                ));
+            }
+        }
+        if !why.is_empty() {
+            out.push(format!(
+                "{name}: {} at {n} iterations (Monte Carlo error); about {need} iterations would bring it within {} point on the probability and 1% on the mean",
+                why.join(" and "),
+                PROB_MCSE_LIMIT * 100.0
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iterations_needed_follow_one_over_root_n() {
+        // A probability of 0.5 at 1,000 iterations has an error of 1.58 points: (1.58/1)^2
+        // x 1,000 = 2,500 iterations bring it to 1 point; 0.5 needs 2,500 in all.
+        let se = crate::stats::share_se(0.5, 1000);
+        assert_eq!(iterations_for(se, 1000, 0.01), 3000);
+        assert_eq!(iterations_for(0.02, 1000, 0.01), 4000);
+        assert_eq!(iterations_for(0.01, 1000, 0.01), 1000);
+        // The README's figure: +/- 1 point on a probability near 1/2 needs about 2,500
+        // iterations at one standard error, and 9,604 for a 95% half-width of 1 point.
+        let n = (0.25f64 / 0.0001 * 1.96 * 1.96).ceil();
+        assert_eq!(n, 9604.0);
+    }
 }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::error::{Problem, line_column};
-use super::validate::suggest;
+use super::values::suggest;
 use crate::model::{Intervention, STATES};
 use crate::params::{ParamSet, ScalarId};
 use crate::vocab::{Metric, Unit};
@@ -62,6 +62,12 @@ pub struct RawClaim {
     /// Another intervention whose same metric is shown beside the claim.
     #[schemars(with = "Option<String>")]
     pub compare: Option<Spanned<String>>,
+    /// A published figure instead of a model one (`outturn_per_looked_after_child_2010`).
+    #[schemars(with = "Option<String>")]
+    pub published: Option<Spanned<String>>,
+    /// The area of a published figure, as `prevsim area` spells it.
+    #[schemars(with = "Option<String>")]
+    pub area: Option<Spanned<String>>,
 }
 
 /// A validated claim.
@@ -88,7 +94,18 @@ pub enum Quantity {
     Metric { intervention: usize, metric: Metric },
     /// An input, or the ratio of two inputs (`per`).
     Input { of: Input, per: Option<Input> },
+    /// A figure published for an area: the same in every iteration.
+    Published {
+        figure: &'static str,
+        area: String,
+        value: f64,
+    },
 }
+
+/// The published figure a claim may name: the area's 2009-10 outturn on children looked after
+/// (section 52 line "Total Children Looked After", total expenditure) divided by the children
+/// looked after at 31 March 2010.
+pub const OUTTURN_PER_CHILD: &str = "outturn_per_looked_after_child_2010";
 
 /// An input figure: a scalar parameter, or the derived cost of a child at home in a state.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +152,7 @@ impl Quantity {
             Quantity::Metric { metric, .. } => metric.unit() == Unit::Money,
             Quantity::Input { of, per: None } => of.is_money(),
             Quantity::Input { per: Some(_), .. } => false,
+            Quantity::Published { .. } => true,
         }
     }
 }
@@ -241,7 +259,7 @@ impl ClaimValidator<'_> {
             self.problem(
                 raw.source.span(),
                 field("source"),
-                "name the document and the place in it, such as \"AGMA report (001_2d8474f3f396dc76.txt), children's services\"",
+                "name the document and the place in it, such as \"AGMA Total Place report, Cost Benefit Analysis paragraph\"",
             );
         }
         let quantity = self.quantity(raw, &field, spanned.span());
@@ -287,12 +305,75 @@ impl ClaimValidator<'_> {
         None
     }
 
+    /// `published = "..."` with `area = "..."`: a figure from the DfE files.
+    fn published(
+        &mut self,
+        raw: &RawClaim,
+        published: &Spanned<String>,
+        field: &dyn Fn(&str) -> String,
+    ) -> Option<Quantity> {
+        if raw.metric.is_some() || raw.parameter.is_some() || raw.intervention.is_some() {
+            self.problem(
+                published.span(),
+                field("published"),
+                "a claim on a published figure names no `metric`, `parameter` or `intervention`: remove them",
+            );
+            return None;
+        }
+        if published.get_ref() != OUTTURN_PER_CHILD {
+            self.problem(
+                published.span(),
+                field("published"),
+                format!(
+                    "unknown published figure `{}`; the one prevsim has is `{OUTTURN_PER_CHILD}`",
+                    published.get_ref()
+                ),
+            );
+            return None;
+        }
+        let Some(area) = &raw.area else {
+            self.problem(
+                published.span(),
+                field("area"),
+                "name the area whose figure it is, such as area = \"Greater Manchester\"",
+            );
+            return None;
+        };
+        let found = crate::area::Areas::published()
+            .map_err(|e| e.to_string())
+            .and_then(|a| a.find(area.get_ref()).map_err(|e| e.to_string()));
+        match found {
+            Ok(a) => match (a.outturn_2010, a.figures(2010).looked_after) {
+                (Some(o), Some(children)) if children > 0.0 => Some(Quantity::Published {
+                    figure: OUTTURN_PER_CHILD,
+                    area: a.name.clone(),
+                    value: o.gross / children,
+                }),
+                _ => {
+                    self.problem(
+                        area.span(),
+                        field("area"),
+                        format!("{} has no 2009-10 outturn and count of children looked after in the DfE files (councils and complete groups have)", a.name),
+                    );
+                    None
+                }
+            },
+            Err(e) => {
+                self.problem(area.span(), field("area"), e);
+                None
+            }
+        }
+    }
+
     fn quantity(
         &mut self,
         raw: &RawClaim,
         field: &dyn Fn(&str) -> String,
         whole: Range<usize>,
     ) -> Option<Quantity> {
+        if let Some(published) = &raw.published {
+            return self.published(raw, published, field);
+        }
         match (&raw.metric, &raw.parameter) {
             (Some(metric), None) => self.metric(raw, metric, field),
             (None, Some(parameter)) => {
@@ -561,7 +642,7 @@ impl ClaimValidator<'_> {
                 );
                 None
             }
-            Some(Quantity::Input { .. }) => {
+            Some(Quantity::Input { .. } | Quantity::Published { .. }) => {
                 self.problem(
                     other.span(),
                     field("compare"),

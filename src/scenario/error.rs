@@ -30,6 +30,12 @@ pub enum ScenarioError {
         path: PathBuf,
         problems: Vec<Problem>,
     },
+    /// Warnings, refused because of `--deny-warnings`.
+    #[error("{}", Denied { path, warnings })]
+    Warnings {
+        path: PathBuf,
+        warnings: Vec<Problem>,
+    },
 }
 
 impl ScenarioError {
@@ -38,6 +44,7 @@ impl ScenarioError {
         match self {
             ScenarioError::Io { .. } => &[],
             ScenarioError::Invalid { problems, .. } => problems,
+            ScenarioError::Warnings { warnings, .. } => warnings,
         }
     }
 }
@@ -57,6 +64,35 @@ impl fmt::Display for Invalid<'_> {
             self.path.display()
         )?;
         for p in self.problems {
+            write!(
+                f,
+                "\n  {}:{}:{}: `{}`: {}",
+                self.path.display(),
+                p.line,
+                p.column,
+                p.field,
+                p.message
+            )?;
+        }
+        Ok(())
+    }
+}
+
+struct Denied<'a> {
+    path: &'a PathBuf,
+    warnings: &'a [Problem],
+}
+
+impl fmt::Display for Denied<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.warnings.len();
+        let plural = if n == 1 { "warning" } else { "warnings" };
+        write!(
+            f,
+            "{} has {n} {plural}, refused because of --deny-warnings (fix them, or run without the option):",
+            self.path.display()
+        )?;
+        for p in self.warnings {
             write!(
                 f,
                 "\n  {}:{}:{}: `{}`: {}",

@@ -4,17 +4,26 @@
 //! refuses unknown keys; [`validate`] turns the mirror into a [`Scenario`], collecting every
 //! problem with its line and column. The engine only ever sees a valid `Scenario`.
 
+pub mod calibration;
 mod claims;
 mod error;
+mod explain;
+mod hints;
 pub mod limits;
 pub mod meta;
 mod raw;
 pub mod schema;
+mod starter;
+mod toml_errors;
 mod validate;
+mod values;
+mod warnings;
 
 pub use claims::{Claim, Input, Quantity, Requirement, Test, is_money_parameter};
 pub use error::{Problem, ScenarioError, line_column};
+pub use explain::{converted_figures, explain};
 pub use meta::ParamMeta;
+pub use starter::{starter_scenario, valid_name};
 
 use std::path::{Path, PathBuf};
 
@@ -121,6 +130,10 @@ pub struct Scenario {
     pub interventions: Vec<Intervention>,
     /// Claims from documents, for `prevsim check`; empty when the file states none.
     pub claims: Vec<Claim>,
+    /// Values accepted but that look like slips, in file order (see [`Scenario::warning_lines`]).
+    pub warnings: Vec<Problem>,
+    /// The area the model is fitted to (`[calibration]`), if the file names one.
+    pub calibration: Option<calibration::Calibration>,
 }
 
 impl Scenario {
@@ -147,6 +160,39 @@ impl Scenario {
         scenario.sha256 = sha256_hex(source.as_bytes());
         scenario.source_text = source.to_string();
         Ok(scenario)
+    }
+
+    /// Reads and validates a scenario file, refusing it when it has warnings and `deny` is
+    /// set (`--deny-warnings`).
+    ///
+    /// # Errors
+    /// As [`Scenario::load`], or its warnings when `deny` is set.
+    pub fn load_checked(path: &Path, deny: bool) -> Result<Scenario, ScenarioError> {
+        let scenario = Scenario::load(path)?;
+        if deny && !scenario.warnings.is_empty() {
+            return Err(ScenarioError::Warnings {
+                path: path.to_path_buf(),
+                warnings: scenario.warnings,
+            });
+        }
+        Ok(scenario)
+    }
+
+    /// Each warning as a line for the console: `warning: FILE:LINE:COLUMN: `field`: message`.
+    pub fn warning_lines(&self) -> Vec<String> {
+        self.warnings
+            .iter()
+            .map(|w| {
+                format!(
+                    "warning: {}:{}:{}: `{}`: {}",
+                    self.path.display(),
+                    w.line,
+                    w.column,
+                    w.field,
+                    w.message
+                )
+            })
+            .collect()
     }
 
     /// The name to show a reader: the title if there is one.

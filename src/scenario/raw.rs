@@ -46,6 +46,9 @@ pub struct RawScenario {
     #[serde(default)]
     #[schemars(with = "Vec<super::claims::RawClaim>")]
     pub claims: Vec<Spanned<super::claims::RawClaim>>,
+    /// The area whose published figures the model is fitted to (see [`super::calibration`]).
+    #[schemars(with = "Option<super::calibration::RawCalibration>")]
+    pub calibration: Option<Spanned<super::calibration::RawCalibration>>,
 }
 
 /// `[agencies]`: agency names, and each unit cost's shares in the order of the names.
@@ -143,6 +146,9 @@ pub struct RawCare {
     /// Cost of a child in care for a year, in pounds.
     #[schemars(with = "super::schema::Param")]
     pub cost: RawParam,
+    /// A multiplier on every state's entry rate (default 1), the input `prevsim calibrate` fits.
+    #[schemars(with = "Option<super::schema::Param>")]
+    pub entry_scale: Option<RawParam>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -269,3 +275,98 @@ pub struct RawProgramme {
     #[schemars(with = "Option<String>")]
     pub funded_by: Option<Spanned<String>>,
 }
+
+/// Facts recorded beside a parameter's value in its table (`{ value = ..., source = ... }`):
+/// where the figure comes from and, for money, what period and prices it is in.
+///
+/// Read by serde from the table's keys listed in [`META_KEYS`]; to allow a new fact on every
+/// parameter, add a field here and its key there.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    /// A document, or "assumption: why".
+    pub source: Option<String>,
+    /// Money only: the period the figure is for, "week", "month" or "year" (the default).
+    pub per: Option<String>,
+    /// Money only: the year whose prices the figure is in, recorded as a fact (not converted).
+    pub price_year: Option<i64>,
+    /// The assumptions register's entries (read and checked by `scenario::meta`): the kind of
+    /// evidence, who owns the figure, who signed it off and when, when it is due for review.
+    #[allow(dead_code)]
+    pub evidence: Option<toml::Value>,
+    #[allow(dead_code)]
+    pub owner: Option<toml::Value>,
+    #[allow(dead_code)]
+    pub signed_off: Option<toml::Value>,
+    #[allow(dead_code)]
+    pub review_by: Option<toml::Value>,
+}
+
+/// The keys of [`RawMeta`] that any parameter table may hold.
+pub const META_KEYS: &[&str] = &["source", "evidence", "owner", "signed_off", "review_by"];
+/// The keys of [`RawMeta`] that only a money parameter's table may hold.
+pub const MONEY_META_KEYS: &[&str] = &["per", "price_year"];
+
+/// Where each key of the file belongs (table header, keys), for "`per_family` belongs in
+/// `[interventions.programme_cost]`". State names are left out: they belong in many tables.
+pub const SECTIONS: &[(&str, &[&str])] = &[
+    (
+        "the top level (above the first [table])",
+        &["name", "title", "description"],
+    ),
+    ("[run]", &["years", "iterations", "seed", "discount"]),
+    (
+        "[population]",
+        &["families", "children_per_family", "children_in_care"],
+    ),
+    ("[care]", &["entry_rate", "exit_rate", "cost"]),
+    (
+        "[unit_costs]",
+        &[
+            "barely_coping_multiplier",
+            "chaotic_multiplier",
+            "thriving_multiplier",
+        ],
+    ),
+    ("[agencies]", &["names", "kept_out_of_care"]),
+    (
+        "[[interventions]]",
+        &[
+            "name",
+            "description",
+            "keep_out_of_care",
+            "care_entry_relative_risk",
+            "shift_up",
+            "programme",
+            "programme_cost",
+        ],
+    ),
+    (
+        "[interventions.programme]",
+        &[
+            "target_states",
+            "families_per_year",
+            "share_per_year",
+            "capacity",
+            "years",
+            "up_relative_risk",
+            "down_relative_risk",
+            "care_entry_relative_risk",
+            "effect_years",
+            "drop_off",
+        ],
+    ),
+    (
+        "[interventions.programme_cost]",
+        &[
+            "per_family",
+            "families_per_year",
+            "setup",
+            "running_per_year",
+            "years",
+            "optimism_bias",
+            "funded_by",
+        ],
+    ),
+    ("[interventions.keep_out_of_care]", &["share", "home_cost"]),
+];

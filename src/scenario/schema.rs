@@ -84,6 +84,9 @@ pub struct Register {
     evidence: Option<String>,
     /// The year whose prices a money figure is in, such as 2024.
     price_year: Option<i64>,
+    /// Money only: the period the figure is written for, "week", "month" or "year" (the
+    /// default); the model converts it to a year.
+    per: Option<String>,
     /// Who answers for the figure.
     owner: Option<String>,
     /// Who signed the figure off, and when.

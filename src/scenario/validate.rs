@@ -4,12 +4,13 @@ use std::ops::Range;
 use std::path::Path;
 
 use toml::Value;
-use toml::map::Map;
 
 use super::error::{Problem, line_column};
 use super::raw::{
     PerState, RawAgencies, RawIntervention, RawParam, RawProgrammeEffect, RawScenario,
 };
+use super::toml_errors::toml_problem;
+use super::values::{Money, as_number, parse_row, parse_scalar, quoted_list, round6, suggest};
 use super::{
     DEFAULT_ITERATIONS, DEFAULT_SEED, Discount, MAX_COUNT, MAX_ITERATIONS, MAX_YEARS, Scenario,
 };
@@ -17,7 +18,7 @@ use crate::model::{
     Agencies, Baseline, HomeCost, Intervention, KeepOutOfCare, ProgrammeCost, ProgrammeSpec,
     ReachSpec, STATES, UnitCosts, state_index,
 };
-use crate::params::{Dist, Domain, ParamSet, ROW_SUM_TOLERANCE, RowDist, RowId, ScalarId, Spec};
+use crate::params::{Dist, Domain, ParamSet, ROW_SUM_TOLERANCE, RowDist, RowId, ScalarId, Written};
 
 /// A count of families or children in care.
 const COUNT: Domain = Domain::range(0.0, MAX_COUNT);
@@ -34,24 +35,16 @@ const RELATIVE_RISK: Domain = Domain::amount(100.0);
 /// An optimism bias uplift (1 = +100%).
 const UPLIFT: Domain = Domain::amount(10.0);
 
-/// The distribution names a scalar parameter table may give.
-const DISTRIBUTIONS: [&str; 7] = [
-    "uniform",
-    "triangular",
-    "pert",
-    "normal",
-    "lognormal",
-    "gamma",
-    "beta",
-];
-
 /// Validates a scenario's text; `path` gives its default name.
 pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
     let raw: RawScenario = toml::from_str(source).map_err(|e| vec![toml_problem(source, &e)])?;
     let mut v = Validator {
         source,
         problems: Vec::new(),
+        warnings: Vec::new(),
         params: ParamSet::default(),
+        bad_scalars: Vec::new(),
+        bad_rows: Vec::new(),
     };
     let name = v.name(&raw, path);
     let years = v.integer("run.years", &raw.run.years, 1, MAX_YEARS) as u32;
@@ -81,16 +74,24 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         agencies: raw.agencies.as_ref().map(|_| &agencies),
     };
     let interventions = v.interventions(&raw.interventions, &context);
+    v.plausibility(&raw, &baseline, &interventions);
     let claims = super::claims::validate(source, &raw.claims, &v.params, &interventions);
     let claims = claims.unwrap_or_else(|problems| {
         v.problems.extend(problems);
         Vec::new()
     });
+    let calibration = raw.calibration.as_ref().and_then(|c| {
+        super::calibration::validate(source, c, &v.params)
+            .map_err(|problems| v.problems.extend(problems))
+            .ok()
+    });
     if !v.problems.is_empty() {
         v.problems.sort_by_key(|p| (p.line, p.column));
         return Err(v.problems);
     }
+    v.warnings.sort_by_key(|p| (p.line, p.column));
     Ok(Scenario {
+        warnings: v.warnings,
         name,
         title: raw.title,
         description: raw.description,
@@ -107,7 +108,47 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Problem>> {
         agencies,
         interventions,
         claims,
+        calibration,
     })
+}
+
+/// The states a family starting in `targets` can come to, following the rows' non-zero
+/// moves (a row that could not be read is not followed).
+fn reachable_states(targets: [bool; 4], rows: &[Option<[f64; 4]>; 4]) -> [bool; 4] {
+    let mut reached = targets;
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for s in 0..4 {
+            let Some(row) = rows[s].filter(|_| reached[s]) else {
+                continue;
+            };
+            for t in 0..4 {
+                if row[t] > 0.0 && !reached[t] {
+                    reached[t] = true;
+                    changed = true;
+                }
+            }
+        }
+    }
+    reached
+}
+
+/// A count for a message: whole numbers with thousands separators (1,200), else six decimals.
+pub(super) fn count(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        let digits = format!("{}", x.abs() as u64);
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if x < 0.0 { format!("-{out}") } else { out }
+    } else {
+        round6(x)
+    }
 }
 
 /// What interventions are checked against.
@@ -118,10 +159,16 @@ struct Context<'a> {
     agencies: Option<&'a Agencies>,
 }
 
-struct Validator<'a> {
-    source: &'a str,
-    problems: Vec<Problem>,
-    params: ParamSet,
+pub(super) struct Validator<'a> {
+    pub(super) source: &'a str,
+    pub(super) problems: Vec<Problem>,
+    /// Things that look wrong but may be meant: printed, and refused with --deny-warnings.
+    pub(super) warnings: Vec<Problem>,
+    pub(super) params: ParamSet,
+    /// Parameters that could not be read (a placeholder stands in): checks that depend on
+    /// them are skipped, so one cause gives one error.
+    pub(super) bad_scalars: Vec<ScalarId>,
+    pub(super) bad_rows: Vec<RowId>,
 }
 
 impl Validator<'_> {
@@ -133,6 +180,22 @@ impl Validator<'_> {
             field: field.to_string(),
             message: message.into(),
         });
+    }
+
+    /// Records a warning: the value is allowed but looks like a slip.
+    pub(super) fn warn(&mut self, span: Range<usize>, field: &str, message: impl Into<String>) {
+        let (line, column) = line_column(self.source, span.start);
+        self.warnings.push(Problem {
+            line,
+            column,
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// True when every one of these scalar parameters was read without a problem.
+    pub(super) fn all_good(&self, ids: &[ScalarId]) -> bool {
+        ids.iter().all(|id| !self.bad_scalars.contains(id))
     }
 
     fn name(&mut self, raw: &RawScenario, path: &Path) -> String {
@@ -210,16 +273,22 @@ impl Validator<'_> {
 
     /// Registers a scalar parameter; on a problem, records it and registers a placeholder.
     fn scalar(&mut self, field: &str, raw: &RawParam, domain: Domain) -> ScalarId {
-        match parse_scalar(raw.get_ref(), domain) {
-            Ok((dist, source)) => {
-                let id = self.params.add_scalar(field.to_string(), source, dist);
+        match parse_scalar(raw.get_ref(), domain, Money::of(field)) {
+            Ok(parsed) => {
+                let id = self
+                    .params
+                    .add_scalar(field.to_string(), parsed.source, parsed.dist);
+                self.params.set_written(id, parsed.written);
                 self.meta(field, raw);
                 id
             }
             Err(message) => {
                 self.problem(raw.span(), field, message);
-                self.params
-                    .add_scalar(field.to_string(), None, Dist::fixed(0.0))
+                let id = self
+                    .params
+                    .add_scalar(field.to_string(), None, Dist::fixed(0.0));
+                self.bad_scalars.push(id);
+                id
             }
         }
     }
@@ -234,9 +303,17 @@ impl Validator<'_> {
     ) -> ScalarId {
         match raw {
             Some(raw) => self.scalar(field, raw, domain),
-            None => self
-                .params
-                .add_scalar(field.to_string(), None, Dist::fixed(default)),
+            None => {
+                let id = self
+                    .params
+                    .add_scalar(field.to_string(), None, Dist::fixed(default));
+                let written = Written {
+                    by_default: true,
+                    ..Written::default()
+                };
+                self.params.set_written(id, written);
+                id
+            }
         }
     }
 
@@ -260,7 +337,9 @@ impl Validator<'_> {
             Err(message) => {
                 self.problem(raw.span(), field, message);
                 let placeholder = RowDist::fixed(&[0.0, 0.0, 0.0, 1.0]).expect("a valid row");
-                self.params.add_row(field.to_string(), None, placeholder)
+                let id = self.params.add_row(field.to_string(), None, placeholder);
+                self.bad_rows.push(id);
+                id
             }
         }
     }
@@ -273,6 +352,7 @@ impl Validator<'_> {
             &pop.children_per_family,
             CHILDREN,
         );
+        self.check_total_families(&pop.families, &families);
         let children_in_care =
             self.scalar("population.children_in_care", &pop.children_in_care, COUNT);
         let rows = raw.transitions.as_array();
@@ -282,6 +362,12 @@ impl Validator<'_> {
             self.per_state("care.entry_rate", &raw.care.entry_rate, Domain::PROBABILITY);
         let exit_rate = self.scalar("care.exit_rate", &raw.care.exit_rate, Domain::PROBABILITY);
         let care_cost = self.scalar("care.cost", &raw.care.cost, MONEY);
+        let entry_scale = self.scalar_or(
+            "care.entry_scale",
+            raw.care.entry_scale.as_ref(),
+            1.0,
+            RELATIVE_RISK,
+        );
         let uc = &raw.unit_costs;
         let unit_costs = UnitCosts {
             coping: self.scalar("unit_costs.coping", &uc.coping, MONEY),
@@ -309,6 +395,7 @@ impl Validator<'_> {
             children_in_care,
             transitions,
             entry_rate,
+            entry_scale,
             exit_rate,
             unit_costs,
             care_cost,
@@ -549,18 +636,21 @@ impl Validator<'_> {
     }
 
     /// The largest value a parameter can take (its mean when its support is unbounded).
-    fn highest(&self, id: ScalarId) -> f64 {
+    pub(super) fn highest(&self, id: ScalarId) -> f64 {
         self.params.scalar(id).map_or(f64::NAN, |d| {
             let (_, hi) = d.support();
             if hi.is_finite() { hi } else { d.mean() }
         })
     }
 
-    fn mean_of(&self, id: ScalarId) -> f64 {
+    pub(super) fn mean_of(&self, id: ScalarId) -> f64 {
         self.params.scalar(id).map_or(f64::NAN, Dist::mean)
     }
 
-    /// A reached family's transition row must stay a probability row at the strongest effect.
+    /// Every row a reached family can come to must stay a probability row at the strongest
+    /// effect: the target states' rows and the rows of every state their moves lead to (a
+    /// reached family keeps its relative risks wherever it moves). Rows or relative risks that
+    /// could not be read are skipped: their own problem is reported already.
     fn check_programme_rows(
         &mut self,
         prefix: &str,
@@ -568,45 +658,70 @@ impl Validator<'_> {
         spec: &ProgrammeSpec,
         ctx: &Context,
     ) {
-        let up = self.highest(spec.up_relative_risk);
-        let down = self.highest(spec.down_relative_risk);
-        let span = raw
-            .up_relative_risk
-            .as_ref()
-            .or(raw.down_relative_risk.as_ref())
-            .map_or_else(|| raw.target_states.span(), |r| r.span());
-        for (s, id) in ctx.baseline.transitions.iter().enumerate() {
-            if !spec.targets[s] {
-                continue;
+        let rows: [Option<[f64; 4]>; 4] = std::array::from_fn(|s| {
+            let id = ctx.baseline.transitions[s];
+            if self.bad_rows.contains(&id) {
+                None
+            } else {
+                self.params.row_mean(id)
             }
-            let Some(row) = self.params.row_mean(*id) else {
-                continue;
-            };
-            let ups: f64 = row[s + 1..].iter().sum();
-            let downs: f64 = row[..s].iter().sum();
-            let moves = ups * up + downs * down;
-            if moves > 1.0 + 1e-9 {
-                self.problem(
-                    span.clone(),
-                    &format!("{prefix}.up_relative_risk"),
-                    format!(
-                        "pushes the {} row out of [0, 1]: moves up {} x {} plus moves down {} x {} = {}, so the chance of staying would be {}; lower the relative risks (at most {} on moves up with this row)",
-                        STATES[s],
-                        round6(ups),
-                        round6(up),
-                        round6(downs),
-                        round6(down),
-                        round6(moves),
-                        round6(1.0 - moves),
-                        round6(((1.0 - downs * down) / ups).max(0.0)),
-                    ),
-                );
+        });
+        let reachable = reachable_states(spec.targets, &rows);
+        let via = |s: usize| {
+            if spec.targets[s] {
+                String::new()
+            } else {
+                format!(
+                    " (reached families can move to {} and keep the programme's relative risks there)",
+                    STATES[s]
+                )
             }
+        };
+        if self.all_good(&[spec.up_relative_risk, spec.down_relative_risk]) {
+            let up = self.highest(spec.up_relative_risk);
+            let down = self.highest(spec.down_relative_risk);
+            let span = raw
+                .up_relative_risk
+                .as_ref()
+                .or(raw.down_relative_risk.as_ref())
+                .map_or_else(|| raw.target_states.span(), |r| r.span());
+            for s in (0..4).filter(|s| reachable[*s]) {
+                let Some(row) = rows[s] else {
+                    continue;
+                };
+                let ups: f64 = row[s + 1..].iter().sum();
+                let downs: f64 = row[..s].iter().sum();
+                let moves = ups * up + downs * down;
+                if moves > 1.0 + 1e-9 {
+                    self.problem(
+                        span.clone(),
+                        &format!("{prefix}.up_relative_risk"),
+                        format!(
+                            "pushes the {} row out of [0, 1]{}: moves up {} x {} plus moves down {} x {} = {}, so the chance of staying would be {}; lower the relative risks (at most {} on moves up with this row)",
+                            STATES[s],
+                            via(s),
+                            round6(ups),
+                            round6(up),
+                            round6(downs),
+                            round6(down),
+                            round6(moves),
+                            round6(1.0 - moves),
+                            round6(((1.0 - downs * down) / ups).max(0.0)),
+                        ),
+                    );
+                }
+            }
+        }
+        if !self.all_good(&[spec.care_entry_relative_risk]) {
+            return;
         }
         let entry = self.highest(spec.care_entry_relative_risk);
         for (s, id) in ctx.baseline.entry_rate.iter().enumerate() {
+            if !reachable[s] || !self.all_good(&[*id]) {
+                continue;
+            }
             let rate = self.mean_of(*id);
-            if spec.targets[s] && rate * entry > 1.0 + 1e-9 {
+            if rate * entry > 1.0 + 1e-9 {
                 let span = raw
                     .care_entry_relative_risk
                     .as_ref()
@@ -615,18 +730,20 @@ impl Validator<'_> {
                     span,
                     &format!("{prefix}.care_entry_relative_risk"),
                     format!(
-                        "makes the care entry rate of {} families {} x {} = {}, above 1; lower it",
+                        "makes the care entry rate of {} families {} x {} = {}, above 1{}; lower it",
                         STATES[s],
                         round6(rate),
                         round6(entry),
-                        round6(rate * entry)
+                        round6(rate * entry),
+                        via(s),
                     ),
                 );
             }
         }
     }
 
-    /// A programme cannot reach more families a year than the target states hold.
+    /// A programme cannot reach more families a year than the target states hold; over its
+    /// years of intake, reaching more than there are is allowed (it runs short) but warned of.
     fn check_reach(
         &mut self,
         prefix: &str,
@@ -640,26 +757,72 @@ impl Validator<'_> {
         let Some(span) = raw.families_per_year.as_ref().map(|r| r.span()) else {
             return;
         };
+        let mut inputs = vec![id];
+        inputs.extend(
+            (0..4)
+                .filter(|s| spec.targets[*s])
+                .map(|s| ctx.baseline.families[s]),
+        );
+        inputs.extend(spec.capacity);
+        if !self.all_good(&inputs) {
+            return;
+        }
         let population: f64 = (0..4)
             .filter(|s| spec.targets[*s])
             .map(|s| self.mean_of(ctx.baseline.families[s]))
             .sum();
+        let states = STATES
+            .iter()
+            .zip(spec.targets)
+            .filter(|(_, t)| *t)
+            .map(|(s, _)| *s)
+            .collect::<Vec<_>>()
+            .join(", ");
         let reach = self.mean_of(id);
         if reach > population {
             self.problem(
                 span,
                 &format!("{prefix}.families_per_year"),
                 format!(
-                    "reaches {} families a year, but the target states ({}) hold only {} families: lower it, or use share_per_year",
+                    "reaches {} families a year, but the target states ({states}) hold only {} families: lower it, or use share_per_year",
                     round6(reach),
-                    STATES
-                        .iter()
-                        .zip(spec.targets)
-                        .filter(|(_, t)| *t)
-                        .map(|(s, _)| *s)
-                        .collect::<Vec<_>>()
-                        .join(", "),
                     round6(population)
+                ),
+            );
+            return;
+        }
+        let per_year = spec.capacity.map_or(reach, |c| reach.min(self.mean_of(c)));
+        let total = per_year * f64::from(spec.years);
+        if per_year > 0.0 && total > population + 1e-9 {
+            let short_in = (population / per_year).floor() as u64 + 1;
+            self.warn(
+                span,
+                &format!("{prefix}.families_per_year"),
+                format!(
+                    "takes on {} families a year for {} years ({} in all), but the target states ({states}) hold {} families: it runs out of families to reach in year {short_in}; if that is not meant, lower families_per_year or the programme's years",
+                    count(per_year),
+                    spec.years,
+                    count(total),
+                    count(population)
+                ),
+            );
+        }
+    }
+
+    /// The families of all states together must stay within the limit.
+    fn check_total_families(&mut self, raw: &PerState<RawParam>, ids: &[ScalarId; 4]) {
+        if !self.all_good(ids) {
+            return;
+        }
+        let total: f64 = ids.iter().map(|id| self.highest(*id)).sum();
+        if total > MAX_COUNT {
+            self.problem(
+                raw.chaotic.span(),
+                "population.families",
+                format!(
+                    "the families of the four states add up to {} (at their largest), more than the limit of {} in all: count families, not people, and check for extra digits",
+                    count(total),
+                    count(MAX_COUNT)
                 ),
             );
         }
@@ -749,7 +912,14 @@ impl Validator<'_> {
                 self.problem(
                     list.span(),
                     &field,
-                    format!("share {bad} is not allowed: each share must be between 0 and 1"),
+                    if *bad > 1.0 && *bad <= 100.0 {
+                        format!(
+                            "share {bad} is not allowed: each share must be between 0 and 1; shares are written as decimals: if {bad} is a percentage, write {}",
+                            round6(bad / 100.0)
+                        )
+                    } else {
+                        format!("share {bad} is not allowed: each share must be between 0 and 1")
+                    },
                 );
                 return values.clone();
             }
@@ -811,378 +981,5 @@ impl Validator<'_> {
             };
         }
         HomeCost::Amount(self.scalar(field, raw, MONEY))
-    }
-}
-
-/// A figure for a message: at most six decimals, no trailing zeros.
-fn round6(x: f64) -> String {
-    let s = format!("{:.6}", x);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
-}
-
-fn as_number(value: &Value) -> Option<f64> {
-    match value {
-        Value::Integer(i) => Some(*i as f64),
-        Value::Float(f) => Some(*f),
-        _ => None,
-    }
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::String(_) => "text",
-        Value::Integer(_) => "a whole number",
-        Value::Float(_) => "a number",
-        Value::Boolean(_) => "true/false",
-        Value::Datetime(_) => "a date",
-        Value::Array(_) => "a list",
-        Value::Table(_) => "a table",
-    }
-}
-
-fn quoted_list(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// ", did you mean `x`?" for the candidate nearest to `word`, or "" when none is close.
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map_or_else(String::new, |(_, c)| format!(" (did you mean `{c}`?)"))
-}
-
-/// Refuses keys of a table that are not in `allowed`, suggesting the nearest.
-/// Allowed keys plus the assumptions register's (see [`super::meta`]).
-fn with_meta(keys: &[&'static str]) -> Vec<&'static str> {
-    let mut k = keys.to_vec();
-    k.extend_from_slice(&super::meta::META_KEYS);
-    k
-}
-
-fn check_keys(table: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), String> {
-    for key in table.keys() {
-        if !allowed.contains(&key.as_str()) {
-            let hint = suggest(key, allowed.iter().copied());
-            return Err(format!(
-                "unknown key `{key}` in {what}{hint}; allowed keys: {}",
-                quoted_list(allowed)
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn number(table: &Map<String, Value>, key: &str, what: &str) -> Result<f64, String> {
-    match table.get(key) {
-        None => Err(format!("{what} needs `{key}`")),
-        Some(value) => as_number(value).ok_or_else(|| {
-            format!(
-                "`{key}` must be a number, but it is {}; write numbers without quotes",
-                type_name(value)
-            )
-        }),
-    }
-}
-
-fn source_of(table: &Map<String, Value>) -> Result<Option<String>, String> {
-    match table.get("source") {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(format!(
-            "`source` must be text in quotes (a document, or \"assumption: why\"), not {}",
-            type_name(other)
-        )),
-    }
-}
-
-/// A scalar parameter: a number, or a table with `value` or a `distribution`.
-fn parse_scalar(value: &Value, domain: Domain) -> Result<(Dist, Option<String>), String> {
-    let (spec, source) = match value {
-        Value::Integer(_) | Value::Float(_) => {
-            (Spec::Fixed(as_number(value).unwrap_or(f64::NAN)), None)
-        }
-        Value::Table(t) => (scalar_spec(t)?, source_of(t)?),
-        Value::String(s) => {
-            return Err(format!(
-                "expected a number but found the text \"{s}\": write numbers without quotes (0.4, 70000), or give a distribution such as {{ distribution = \"uniform\", min = 70000, max = 100000 }}"
-            ));
-        }
-        other => {
-            return Err(format!(
-                "expected a number or a distribution table, but found {}",
-                type_name(other)
-            ));
-        }
-    };
-    Dist::new(&spec, domain)
-        .map(|d| (d, source))
-        .map_err(|e| e.to_string())
-}
-
-fn scalar_spec(t: &Map<String, Value>) -> Result<Spec, String> {
-    let name = match t.get("distribution") {
-        None => {
-            check_keys(
-                t,
-                &with_meta(&["value", "source"]),
-                "a fixed value (add `distribution` to make it uncertain)",
-            )?;
-            return Ok(Spec::Fixed(number(
-                t,
-                "value",
-                "a parameter without `distribution`",
-            )?));
-        }
-        Some(Value::String(name)) => name.as_str(),
-        Some(other) => {
-            return Err(format!(
-                "`distribution` must be a name in quotes, not {}",
-                type_name(other)
-            ));
-        }
-    };
-    let what = format!("a {name} distribution");
-    let keys = |extra: &[&'static str]| {
-        let mut k = vec!["distribution", "source"];
-        k.extend_from_slice(extra);
-        k.extend_from_slice(&super::meta::META_KEYS);
-        k
-    };
-    let n = |key: &str| number(t, key, &what);
-    match name {
-        "uniform" => {
-            check_keys(t, &keys(&["min", "max"]), &what)?;
-            Ok(Spec::Uniform {
-                min: n("min")?,
-                max: n("max")?,
-            })
-        }
-        "triangular" | "pert" => {
-            check_keys(t, &keys(&["min", "mode", "max"]), &what)?;
-            let (min, mode, max) = (n("min")?, n("mode")?, n("max")?);
-            Ok(if name == "pert" {
-                Spec::Pert { min, mode, max }
-            } else {
-                Spec::Triangular { min, mode, max }
-            })
-        }
-        "normal" | "lognormal" => {
-            check_keys(t, &keys(&["mean", "sd"]), &what)?;
-            let (mean, sd) = (n("mean")?, n("sd")?);
-            Ok(if name == "normal" {
-                Spec::Normal { mean, sd }
-            } else {
-                Spec::LogNormal { mean, sd }
-            })
-        }
-        "gamma" if t.contains_key("shape") || t.contains_key("scale") => {
-            check_keys(
-                t,
-                &keys(&["shape", "scale"]),
-                &format!("{what} given by shape and scale"),
-            )?;
-            Ok(Spec::Gamma {
-                shape: n("shape")?,
-                scale: n("scale")?,
-            })
-        }
-        "gamma" => {
-            check_keys(
-                t,
-                &keys(&["mean", "sd"]),
-                &format!("{what} (give mean and sd, or shape and scale)"),
-            )?;
-            Dist::gamma_spec_from_moments(n("mean")?, n("sd")?).map_err(|e| e.to_string())
-        }
-        "beta" if t.contains_key("alpha") || t.contains_key("beta") => {
-            check_keys(
-                t,
-                &keys(&["alpha", "beta"]),
-                &format!("{what} given by alpha and beta"),
-            )?;
-            Ok(Spec::Beta {
-                alpha: n("alpha")?,
-                beta: n("beta")?,
-            })
-        }
-        "beta" => {
-            check_keys(
-                t,
-                &keys(&["mean", "sd"]),
-                &format!("{what} (give mean and sd, or alpha and beta)"),
-            )?;
-            Dist::beta_spec_from_moments(n("mean")?, n("sd")?).map_err(|e| e.to_string())
-        }
-        other => Err(format!(
-            "unknown distribution \"{other}\"{}; use one of {}",
-            suggest(other, DISTRIBUTIONS),
-            quoted_list(&DISTRIBUTIONS)
-        )),
-    }
-}
-
-fn number_list(value: &Value, key: &str) -> Result<Vec<f64>, String> {
-    let Value::Array(items) = value else {
-        return Err(format!(
-            "`{key}` must be a list of four numbers, such as [0.7, 0.2, 0.1, 0.0]"
-        ));
-    };
-    items
-        .iter()
-        .map(|x| {
-            as_number(x).ok_or_else(|| {
-                format!(
-                    "`{key}` must hold numbers only, but one entry is {}",
-                    type_name(x)
-                )
-            })
-        })
-        .collect()
-}
-
-/// A transition row: a list of four probabilities, or a Dirichlet table.
-fn parse_row(value: &Value) -> Result<(RowDist, Option<String>), String> {
-    let explain =
-        |e: crate::params::RowError| format!("{e} (entries in state order: {})", STATES.join(", "));
-    match value {
-        Value::Array(_) => {
-            let row = number_list(value, "the row")?;
-            Ok((RowDist::fixed(&row).map_err(explain)?, None))
-        }
-        Value::Table(t) => {
-            check_keys(
-                t,
-                &with_meta(&["value", "mean", "concentration", "counts", "source"]),
-                "a transition row (give `value`, `mean` with `concentration`, or `counts`)",
-            )?;
-            let source = source_of(t)?;
-            let row = match (t.get("value"), t.get("mean"), t.get("counts")) {
-                (Some(v), None, None) if !t.contains_key("concentration") => {
-                    RowDist::fixed(&number_list(v, "value")?)
-                }
-                (None, Some(m), None) => {
-                    let c = number(t, "concentration", "a Dirichlet row given by its mean")?;
-                    RowDist::from_mean(&number_list(m, "mean")?, c)
-                }
-                (None, None, Some(c)) if !t.contains_key("concentration") => {
-                    RowDist::from_counts(&number_list(c, "counts")?)
-                }
-                _ => {
-                    return Err("give exactly one of: `value = [...]` (a known row), `mean = [...]` with `concentration = N` (Dirichlet), or `counts = [...]` (Dirichlet from observed moves)".to_string());
-                }
-            };
-            Ok((row.map_err(explain)?, source))
-        }
-        other => Err(format!(
-            "a transition row must be a list of four probabilities or a table, not {}",
-            type_name(other)
-        )),
-    }
-}
-
-/// A problem from toml's parser or serde (syntax, types, unknown or missing keys).
-fn toml_problem(source: &str, error: &toml::de::Error) -> Problem {
-    let span = error.span().unwrap_or(0..0);
-    let (line, column) = line_column(source, span.start);
-    let message = error.message().trim().to_string();
-    let field = field_at(source, &span, &message);
-    let message = match backticked(&message).first() {
-        Some(unknown) if message.starts_with("unknown field") => {
-            let expected = backticked(&message);
-            let hint = suggest(unknown, expected.iter().skip(1).map(String::as_str));
-            format!("{message}{hint}")
-        }
-        _ => plain_types(&message),
-    };
-    Problem {
-        line,
-        column,
-        field,
-        message,
-    }
-}
-
-/// serde's names of Rust types, in words an analyst uses.
-fn plain_types(message: &str) -> String {
-    let mut out = message.to_string();
-    for (rust, plain) in [
-        ("expected i64", "expected a whole number such as 10"),
-        ("expected f64", "expected a number such as 0.25"),
-        ("expected a string", "expected text in quotes"),
-        (
-            "expected a sequence",
-            "expected a list in brackets, such as [0.5, 0.5]",
-        ),
-    ] {
-        out = out.replace(rust, plain);
-    }
-    out
-}
-
-/// The words between backticks in a message, in order.
-fn backticked(message: &str) -> Vec<String> {
-    message
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
-}
-
-/// The dotted field at a span: the table header above it, the key of its line, and for
-/// unknown or missing fields the key the message names.
-fn field_at(source: &str, span: &Range<usize>, message: &str) -> String {
-    let start = span.start.min(source.len());
-    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[start..]
-        .find('\n')
-        .map_or(source.len(), |i| start + i);
-    let header = source[..line_end]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| l.starts_with('['))
-        .map(|l| {
-            l.trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        });
-    let line = &source[line_start..line_end];
-    let mut parts: Vec<String> = header.into_iter().filter(|h| !h.is_empty()).collect();
-    let named = message.starts_with("unknown field") || message.starts_with("missing field");
-    if let Some(eq) = line.find('=')
-        && !line.trim_start().starts_with('[')
-        && (line_start + eq < start || !named)
-    {
-        // The line's key: the field itself when the span points at it (a duplicate key), the
-        // enclosing key when the span lies in its value (an inline table).
-        parts.push(line[..eq].trim().to_string());
-    }
-    // An unknown table is reported at its own header, which already names it in full.
-    let at_unknown_header =
-        line.trim_start().starts_with('[') && message.starts_with("unknown field");
-    if named && !at_unknown_header {
-        parts.extend(backticked(message).into_iter().take(1));
-    }
-    parts.retain(|p| !p.is_empty());
-    if parts.is_empty() {
-        "(top level)".to_string()
-    } else {
-        parts.join(".")
     }
 }
