@@ -63,18 +63,7 @@ impl fmt::Display for Invalid<'_> {
             "{} is not a valid scenario ({n} {plural}):",
             self.path.display()
         )?;
-        for p in self.problems {
-            write!(
-                f,
-                "\n  {}:{}:{}: `{}`: {}",
-                self.path.display(),
-                p.line,
-                p.column,
-                p.field,
-                p.message
-            )?;
-        }
-        Ok(())
+        write_lines(f, self.path, self.problems)
     }
 }
 
@@ -92,19 +81,24 @@ impl fmt::Display for Denied<'_> {
             "{} has {n} {plural}, refused because of --deny-warnings (fix them, or run without the option):",
             self.path.display()
         )?;
-        for p in self.warnings {
-            write!(
-                f,
-                "\n  {}:{}:{}: `{}`: {}",
-                self.path.display(),
-                p.line,
-                p.column,
-                p.field,
-                p.message
-            )?;
-        }
-        Ok(())
+        write_lines(f, self.path, self.warnings)
     }
+}
+
+/// One indented `file:line:column: `field`: message` line per problem or warning.
+fn write_lines(f: &mut fmt::Formatter<'_>, path: &PathBuf, problems: &[Problem]) -> fmt::Result {
+    for p in problems {
+        write!(
+            f,
+            "\n  {}:{}:{}: `{}`: {}",
+            path.display(),
+            p.line,
+            p.column,
+            p.field,
+            p.message
+        )?;
+    }
+    Ok(())
 }
 
 /// 1-based line and column of a byte offset in `source`.
