@@ -86,7 +86,11 @@ impl fmt::Display for Denied<'_> {
 }
 
 /// One indented `file:line:column: `field`: message` line per problem or warning.
-fn write_lines(f: &mut fmt::Formatter<'_>, path: &PathBuf, problems: &[Problem]) -> fmt::Result {
+fn write_lines(
+    f: &mut fmt::Formatter<'_>,
+    path: &std::path::Path,
+    problems: &[Problem],
+) -> fmt::Result {
     for p in problems {
         write!(
             f,
