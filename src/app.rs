@@ -349,6 +349,9 @@ pub fn check(
     };
     let run = || -> Result<Verdict> {
         let scenarios = check::scenarios_with_claims(files, scenarios_dir)?;
+        // A claim checked on inputs that look like slips deserves the same word as a run.
+        let warnings: Vec<String> = scenarios.iter().flat_map(Scenario::warning_lines).collect();
+        print_warnings(&warnings, false)?;
         pipeline::check_memory(&scenarios, overrides)?;
         let checks: Vec<_> = scenarios
             .iter()

@@ -13,6 +13,7 @@ use prevsim::charts::Style;
 use prevsim::pipeline::Overrides;
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run {
@@ -133,5 +134,17 @@ fn main() -> ExitCode {
             eprintln!("Error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Dies quietly when the reader of our output goes away (`prevsim check | head`), as command-line
+/// tools do, instead of panicking in `println!`. Result folders are staged and renamed into
+/// place, so a run stopped this way leaves the previous results as they were.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any other thread exists; it only restores
+    // the default action for one signal.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -515,3 +515,30 @@ fn a_scenario_without_uncertainty_says_so_instead_of_naming_a_parameter() {
             .contains("no uncertain parameter")
     );
 }
+
+#[test]
+fn check_prints_the_scenario_warnings_a_run_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::shipped("agma-keep-1pct-out-of-care.toml"))
+        .unwrap()
+        .replace(
+            "children_in_care = { value = 5_000,",
+            "children_in_care = { value = 5_000_000,",
+        );
+    let path = dir.path().join("too-many-in-care.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = prevsim(
+        &["check", path.to_str().unwrap(), "--iterations", "200"],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "a warning is not an error: {stderr}"
+    );
+    assert!(
+        stderr.contains("warning") && stderr.contains("children in care, but the families hold"),
+        "{stderr}"
+    );
+}

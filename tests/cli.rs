@@ -236,3 +236,19 @@ fn a_run_too_big_for_memory_is_refused_before_it_starts() {
     );
     assert!(!dir.path().join("huge").exists());
 }
+
+#[test]
+fn a_reader_that_goes_away_stops_the_output_without_a_panic() {
+    // `prevsim schema | head -1`: the reading end is closed before prevsim writes.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_prevsim"))
+        .arg("schema")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
