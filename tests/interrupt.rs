@@ -58,7 +58,7 @@ fn sigkill_at_any_moment_leaves_a_complete_result_set() {
 
     // How long a full run takes, then kills spread over that time (writing included).
     let start = Instant::now();
-    assert!(spawn_run(out.path(), "20000").wait().unwrap().success());
+    assert!(spawn_run(out.path(), "5000").wait().unwrap().success());
     let full = start.elapsed();
     let second = complete_set(&folder);
     assert_ne!(first, second);
@@ -66,7 +66,7 @@ fn sigkill_at_any_moment_leaves_a_complete_result_set() {
     let mut saw_old = false;
     for k in 0..12u32 {
         let before = complete_set(&folder);
-        let mut child = spawn_run(out.path(), &format!("{}", 20_000 + k));
+        let mut child = spawn_run(out.path(), &format!("{}", 5_000 + k));
         std::thread::sleep(full * k / 11);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
