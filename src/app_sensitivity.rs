@@ -84,15 +84,15 @@ fn whose(agency: Option<&str>) -> String {
 }
 
 fn print_analysis(a: &Analysis) {
-    let m = a.money;
+    let m = a.subject.money;
     println!(
         "{}: {} of \"{}\"{}; target {}; base case {}",
-        a.title.as_deref().unwrap_or(&a.scenario),
-        a.metric,
-        a.intervention,
-        whose(a.agency.as_deref()),
-        figure(a.target, m),
-        figure(a.base, m)
+        a.subject.title.as_deref().unwrap_or(&a.subject.scenario),
+        a.subject.metric,
+        a.subject.intervention,
+        whose(a.subject.agency.as_deref()),
+        figure(a.subject.target, m),
+        figure(a.subject.base, m)
     );
     println!("  what moves it most (each input at its P5 and P95, others at their means):");
     for bar in a.tornado.iter().take(LISTED) {
@@ -108,7 +108,11 @@ fn print_analysis(a: &Analysis) {
             .iter()
             .find(|s| s.input == bar.input)
             .map(|s| match s.value {
-                Some(x) => format!("; crosses {} at {}", figure(a.target, m), value(x, s.money)),
+                Some(x) => format!(
+                    "; crosses {} at {}",
+                    figure(a.subject.target, m),
+                    value(x, s.money)
+                ),
                 None => "; does not cross it within its range".to_string(),
             })
             .unwrap_or_default();
@@ -175,12 +179,12 @@ fn print_sweep(r: &SweepResult) {
     };
     println!(
         "{}: sweep of {} ({} points, {mode}): {} of \"{}\"{}",
-        r.title.as_deref().unwrap_or(&r.scenario),
+        r.subject.title.as_deref().unwrap_or(&r.subject.scenario),
         s.inputs.join(" x "),
         s.points.len(),
-        r.metric,
-        r.intervention,
-        whose(r.agency.as_deref())
+        r.subject.metric,
+        r.subject.intervention,
+        whose(r.subject.agency.as_deref())
     );
     let values: Vec<f64> = s.points.iter().filter_map(|p| p.value).collect();
     let (lo, hi) = values
@@ -192,10 +196,13 @@ fn print_sweep(r: &SweepResult) {
         println!(
             "  {} from {} to {}; above {} at {} of the points",
             if s.monte_carlo { "mean" } else { "figure" },
-            figure(lo, r.money),
-            figure(hi, r.money),
-            figure(r.target, r.money),
-            percent(values.iter().filter(|v| **v > r.target).count() as f64 / values.len() as f64)
+            figure(lo, r.subject.money),
+            figure(hi, r.subject.money),
+            figure(r.subject.target, r.subject.money),
+            percent(
+                values.iter().filter(|v| **v > r.subject.target).count() as f64
+                    / values.len() as f64
+            )
         );
     }
 }

@@ -32,8 +32,8 @@ fn a_linear_figure_has_the_hand_worked_swing_and_switching_values() {
     // P5 and P95 are £71,500 and £98,500 and the swing is 250 x £27,000 = £6.75m.
     let s = common::load(&common::shipped("agma-keep-5pct-out-of-care.toml"));
     let a = sensitivity::analyse(&s, &request()).unwrap();
-    assert_eq!(a.intervention, "keep 5% out of care");
-    assert!((a.base - 250.0 * 85_000.0).abs() <= 1e-9 * a.base);
+    assert_eq!(a.subject.intervention, "keep 5% out of care");
+    assert!((a.subject.base - 250.0 * 85_000.0).abs() <= 1e-9 * a.subject.base);
     let bar = &a.tornado[0];
     assert_eq!(bar.input, "care.cost");
     assert_eq!(a.tornado.len(), 1, "care.cost is the only uncertain input");
@@ -269,8 +269,8 @@ fn one_agency_figure_is_that_agency_s_net_saving() {
     .unwrap();
     let run = common::run_fixed(&s);
     let health = run.iterations[0].interventions[0].metrics.agencies[1].net_saving_pv;
-    assert!((a.base - health).abs() <= 1e-9 * health.abs());
-    assert_eq!(a.agency.as_deref(), Some("health"));
+    assert!((a.subject.base - health).abs() <= 1e-9 * health.abs());
+    assert_eq!(a.subject.agency.as_deref(), Some("health"));
     // Health pays nothing for the programme: its price does not move health's figure.
     let price = a
         .tornado

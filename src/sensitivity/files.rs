@@ -103,7 +103,13 @@ pub fn analysis_files(a: &Analysis) -> Vec<(String, Vec<u8>)> {
             "sensitivity.csv".to_string(),
             csv_bytes(
                 &header(&[
-                    "rank", "input", "kind", "quantile", "value", &a.metric, "swing",
+                    "rank",
+                    "input",
+                    "kind",
+                    "quantile",
+                    "value",
+                    &a.subject.metric,
+                    "swing",
                 ]),
                 tornado,
             ),
@@ -175,7 +181,7 @@ pub fn analysis_files(a: &Analysis) -> Vec<(String, Vec<u8>)> {
                 ]
             })
             .collect();
-        let name = format!("mean_{}", a.metric);
+        let name = format!("mean_{}", a.subject.metric);
         files.push((
             "acceptability.csv".to_string(),
             csv_bytes(
@@ -194,13 +200,13 @@ pub fn sweep_csv(r: &SweepResult) -> Vec<u8> {
     let mut header: Vec<String> = s.inputs.clone();
     if s.monte_carlo {
         header.extend([
-            format!("mean_{}", r.metric),
+            format!("mean_{}", r.subject.metric),
             "mean_se".to_string(),
             "prob_above_target".to_string(),
             "prob_se".to_string(),
         ]);
     } else {
-        header.push(r.metric.clone());
+        header.push(r.subject.metric.clone());
     }
     let rows = s
         .points

@@ -95,9 +95,10 @@ pub const METHODS: Methods = Methods {
     acceptability: "the programme's cost per family reached (before optimism bias) set in every iteration; the figure is linear in it, so two Monte Carlo runs on common random numbers give it at every price",
 };
 
-/// The content of `sensitivity.json`.
+/// What an analysis or a sweep is of: the scenario, the intervention, the figure and its
+/// target (the first fields of `sensitivity.json` and `sweep.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Analysis {
+pub struct Subject {
     pub scenario: String,
     pub title: Option<String>,
     pub intervention: String,
@@ -109,6 +110,34 @@ pub struct Analysis {
     pub money: bool,
     /// The figure in fixed mode, every input at its mean.
     pub base: f64,
+}
+
+impl Subject {
+    fn new(
+        scenario: &Scenario,
+        intervention: String,
+        figure: &Figure,
+        request: &Request,
+        base: f64,
+    ) -> Self {
+        Subject {
+            scenario: scenario.name.clone(),
+            title: scenario.title.clone(),
+            intervention,
+            metric: figure.metric.to_string(),
+            agency: request.agency.clone(),
+            target: request.target,
+            money: figure.money(),
+            base,
+        }
+    }
+}
+
+/// The content of `sensitivity.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    #[serde(flatten)]
+    pub subject: Subject,
     pub methods: Methods,
     /// Largest swing first; each bar carries its spider line.
     pub tornado: Vec<oneway::Bar>,
@@ -293,14 +322,7 @@ pub fn analyse(scenario: &Scenario, request: &Request) -> Result<Analysis, Strin
         notes.push("no Monte Carlo outputs were asked for (--no-monte-carlo): no probabilistic break-even and no acceptability curve".to_string());
     }
     Ok(Analysis {
-        scenario: scenario.name.clone(),
-        title: scenario.title.clone(),
-        intervention,
-        metric: figure.metric.to_string(),
-        agency: request.agency.clone(),
-        target: request.target,
-        money: figure.money(),
-        base,
+        subject: Subject::new(scenario, intervention, &figure, request, base),
         methods: METHODS,
         tornado,
         switching_values,
@@ -313,15 +335,8 @@ pub fn analyse(scenario: &Scenario, request: &Request) -> Result<Analysis, Strin
 /// A sweep's result with what it is of.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SweepResult {
-    pub scenario: String,
-    pub title: Option<String>,
-    pub intervention: String,
-    pub metric: String,
-    pub agency: Option<String>,
-    pub target: f64,
-    pub money: bool,
-    /// The figure in fixed mode, every input at its mean.
-    pub base: f64,
+    #[serde(flatten)]
+    pub subject: Subject,
     pub sweep: Sweep,
 }
 
@@ -367,14 +382,7 @@ pub fn run_sweep(scenario: &Scenario, request: &Request) -> Result<SweepResult, 
         draws.as_deref().map(|d| (seed, d)),
     );
     Ok(SweepResult {
-        scenario: scenario.name.clone(),
-        title: scenario.title.clone(),
-        intervention,
-        metric: figure.metric.to_string(),
-        agency: request.agency.clone(),
-        target: request.target,
-        money: figure.money(),
-        base,
+        subject: Subject::new(scenario, intervention, &figure, request, base),
         sweep,
     })
 }

@@ -196,7 +196,7 @@ pub fn spider<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Analysis) -
 where
     DB::ErrorType: 'static,
 {
-    let about = About::from(a);
+    let about = About::from(&a.subject);
     let body = frame::page(
         root,
         &about.heading(
@@ -222,7 +222,7 @@ where
             y: Scale::of(about.money),
             lines,
             dots: true,
-            levels: figure_levels(&about, a.base),
+            levels: figure_levels(&about, a.subject.base),
             marks: Vec::new(),
         },
     )?;
@@ -262,14 +262,14 @@ pub fn break_even<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Analysi
 where
     DB::ErrorType: 'static,
 {
-    let about = About::from(a);
+    let about = About::from(&a.subject);
     let first = &a.probabilistic_break_even[0];
     let body = frame::page(
         root,
         &about.heading(
             &format!(
                 "Where the case breaks even: chance the figure is above {} with one input fixed, every other drawn",
-                about.figure(a.target)
+                about.figure(a.subject.target)
             ),
             &format!(
                 "Monte Carlo, {} iterations, seed {}, common random numbers",
@@ -299,7 +299,7 @@ where
             &Panel {
                 caption: format!("{}: {}", short(&b.input), found.join(", ")),
                 x_desc: format!("{}, fixed in every iteration", short(&b.input)),
-                y_desc: format!("P(above {})", about.figure(a.target)),
+                y_desc: format!("P(above {})", about.figure(a.subject.target)),
                 x: Scale::of(b.money),
                 y: Scale::Percent,
                 lines: vec![(b.points.clone(), INTERVENTIONS[k % INTERVENTIONS.len()])],
@@ -321,13 +321,13 @@ pub fn acceptability<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let about = About::from(a);
+    let about = About::from(&a.subject);
     let body = frame::page(
         root,
         &about.heading(
             &format!(
                 "What the programme may cost: chance the figure is above {} at each cost per family reached",
-                about.figure(a.target)
+                about.figure(a.subject.target)
             ),
             &format!(
                 "Monte Carlo, {} iterations, seed {}; price before optimism bias",
@@ -377,7 +377,7 @@ where
         &Panel {
             caption,
             x_desc: "Cost per family reached, the same in every iteration".to_string(),
-            y_desc: format!("P(above {})", about.figure(a.target)),
+            y_desc: format!("P(above {})", about.figure(a.subject.target)),
             x: Scale::Money,
             y: Scale::Percent,
             lines: vec![(curve, INTERVENTIONS[0])],
@@ -417,7 +417,7 @@ pub fn sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &SweepResult)
 where
     DB::ErrorType: 'static,
 {
-    let about = About::from(r);
+    let about = About::from(&r.subject);
     let s = &r.sweep;
     let run = if s.monte_carlo {
         format!(
@@ -442,14 +442,14 @@ where
         .iter()
         .filter_map(|p| p.value.map(|v| (p.x, v)))
         .collect();
-    let cross = crossings(&line, r.target);
+    let cross = crossings(&line, r.subject.target);
     let marks = cross
         .iter()
         .map(|&x| {
             (
                 x,
-                r.target,
-                format!("{} at {}", about.figure(r.target), value(x, money)),
+                r.subject.target,
+                format!("{} at {}", about.figure(r.subject.target), value(x, money)),
             )
         })
         .collect();
@@ -458,7 +458,7 @@ where
     } else {
         format!(
             "crosses {} at {}",
-            about.figure(r.target),
+            about.figure(r.subject.target),
             cross
                 .iter()
                 .map(|&x| value(x, money))
@@ -480,7 +480,7 @@ where
             y: Scale::of(about.money),
             lines: vec![(line, INTERVENTIONS[0])],
             dots: true,
-            levels: figure_levels(&about, r.base),
+            levels: figure_levels(&about, r.subject.base),
             marks,
         },
     )?;
@@ -505,9 +505,12 @@ where
         draw_panel(
             &bottom,
             &Panel {
-                caption: format!("Chance the figure is above {}", about.figure(r.target)),
+                caption: format!(
+                    "Chance the figure is above {}",
+                    about.figure(r.subject.target)
+                ),
                 x_desc: name,
-                y_desc: format!("P(above {})", about.figure(r.target)),
+                y_desc: format!("P(above {})", about.figure(r.subject.target)),
                 x: Scale::of(money),
                 y: Scale::Percent,
                 lines: vec![(chance, INTERVENTIONS[1])],

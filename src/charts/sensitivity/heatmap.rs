@@ -66,7 +66,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &SweepResult) 
 where
     DB::ErrorType: 'static,
 {
-    let about = About::from(r);
+    let about = About::from(&r.subject);
     let s = &r.sweep;
     let (xn, yn) = (short(&s.inputs[0]), short(&s.inputs[1]));
     let run = if s.monte_carlo {
@@ -106,7 +106,7 @@ where
         .iter()
         .flatten()
         .filter(|v| v.is_finite())
-        .map(|v| (v - r.target).abs())
+        .map(|v| (v - r.subject.target).abs())
         .fold(0.0, f64::max)
         .max(1e-12);
     let (lo, hi) = z
@@ -118,13 +118,17 @@ where
         });
     let (_, h) = body.dim_in_pixel();
     let (plot, legend) = body.split_vertically(h.saturating_sub(LEGEND));
-    let above = z.iter().flatten().filter(|v| **v > r.target).count();
+    let above = z
+        .iter()
+        .flatten()
+        .filter(|v| **v > r.subject.target)
+        .count();
     let plot = caption(
         &plot,
         &format!(
             "{}: above {} at {} of {} grid points",
             if s.monte_carlo { "Mean" } else { "Figure" },
-            about.figure(r.target),
+            about.figure(r.subject.target),
             above,
             s.points.len()
         ),
@@ -164,14 +168,14 @@ where
         ys.iter().enumerate().map(move |(j, &y)| {
             let v = z[i][j];
             let colour = if v.is_finite() {
-                shade((v - r.target) / far)
+                shade((v - r.subject.target) / far)
             } else {
                 RGBColor(0xee, 0xee, 0xee)
             };
             Rectangle::new([(x - hx, y - hy), (x + hx, y + hy)], colour.filled())
         })
     }))?;
-    for seg in contour(&xs, &ys, &z, r.target) {
+    for seg in contour(&xs, &ys, &z, r.subject.target) {
         chart.draw_series(std::iter::once(PathElement::new(
             seg.to_vec(),
             INK.stroke_width(LINE + 1),
@@ -211,7 +215,7 @@ where
         let xb = left + (right - left) * (k + 1) / steps;
         legend.draw(&Rectangle::new(
             [(xa, 20), (xb + 1, 56)],
-            shade((v - r.target) / far).filled(),
+            shade((v - r.subject.target) / far).filled(),
         ))?;
     }
     for (x, anchor) in [(lo, HPos::Left), (hi, HPos::Right)] {
@@ -226,15 +230,15 @@ where
             400,
         )?;
     }
-    if r.target > lo && r.target < hi {
-        let px = left + ((right - left) as f64 * (r.target - lo) / (hi - lo)) as i32;
+    if r.subject.target > lo && r.subject.target < hi {
+        let px = left + ((right - left) as f64 * (r.subject.target - lo) / (hi - lo)) as i32;
         legend.draw(&PathElement::new(
             vec![(px, 14), (px, 62)],
             INK.stroke_width(LINE),
         ))?;
         text(
             legend,
-            &about.figure(r.target),
+            &about.figure(r.subject.target),
             (px, 62),
             font(TICK_SIZE),
             INK,

@@ -18,7 +18,7 @@ use plotters::style::RGBColor;
 use super::frame::Heading;
 use super::style::{self, MoneyUnit};
 use super::{ChartError, both};
-use crate::sensitivity::{Analysis, SweepResult};
+use crate::sensitivity::{Analysis, Subject, SweepResult};
 
 /// Colours of the spider's lines: Okabe-Ito, then yellow and black.
 pub const LINES: [RGBColor; 8] = [
@@ -124,8 +124,8 @@ pub fn short(name: &str) -> String {
     }
 }
 
-impl<'a> From<&'a Analysis> for About<'a> {
-    fn from(a: &'a Analysis) -> Self {
+impl<'a> From<&'a Subject> for About<'a> {
+    fn from(a: &'a Subject) -> Self {
         About {
             scenario: &a.scenario,
             title: a.title.as_deref(),
@@ -134,20 +134,6 @@ impl<'a> From<&'a Analysis> for About<'a> {
             agency: a.agency.as_deref(),
             target: a.target,
             money: a.money,
-        }
-    }
-}
-
-impl<'a> From<&'a SweepResult> for About<'a> {
-    fn from(r: &'a SweepResult) -> Self {
-        About {
-            scenario: &r.scenario,
-            title: r.title.as_deref(),
-            intervention: &r.intervention,
-            metric: &r.metric,
-            agency: r.agency.as_deref(),
-            target: r.target,
-            money: r.money,
         }
     }
 }

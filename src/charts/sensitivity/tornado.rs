@@ -33,16 +33,16 @@ pub fn height(a: &Analysis) -> u32 {
 
 /// The figure's range over the bars, with the base case, and the target where it is near.
 fn range(a: &Analysis) -> (f64, f64, bool) {
-    let (mut lo, mut hi) = (a.base, a.base);
+    let (mut lo, mut hi) = (a.subject.base, a.subject.base);
     for b in shown(a) {
         lo = lo.min(b.metric_low).min(b.metric_high);
         hi = hi.max(b.metric_low).max(b.metric_high);
     }
-    let reach = 0.6 * (hi - lo).max(a.base.abs() * 0.01);
-    let target_shown = a.target >= lo - reach && a.target <= hi + reach;
+    let reach = 0.6 * (hi - lo).max(a.subject.base.abs() * 0.01);
+    let target_shown = a.subject.target >= lo - reach && a.subject.target <= hi + reach;
     if target_shown {
-        lo = lo.min(a.target);
-        hi = hi.max(a.target);
+        lo = lo.min(a.subject.target);
+        hi = hi.max(a.subject.target);
     }
     let (lo, hi) = pad(lo, hi);
     (lo, hi, target_shown)
@@ -61,8 +61,15 @@ fn row_label(a: &Analysis, about: &About, b: &Bar) -> String {
         .iter()
         .find(|s| s.input == b.input)
         .map(|s| match s.value {
-            Some(x) => format!("; {} at {}", about.figure(a.target), value(x, s.money)),
-            None => format!("; never {} within its range", about.figure(a.target)),
+            Some(x) => format!(
+                "; {} at {}",
+                about.figure(a.subject.target),
+                value(x, s.money)
+            ),
+            None => format!(
+                "; never {} within its range",
+                about.figure(a.subject.target)
+            ),
         })
         .unwrap_or_default();
     format!("{}: {values}{switching}", short(&b.input))
@@ -72,7 +79,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Analysis) -> 
 where
     DB::ErrorType: 'static,
 {
-    let about = About::from(a);
+    let about = About::from(&a.subject);
     let heading = about.heading(
         "What moves the answer: each input at its P5 and P95, every other input at its mean",
         "Fixed mode (expected counts)",
@@ -125,15 +132,18 @@ where
             width.saturating_sub(24),
         )?;
         chart.draw_series([
-            Rectangle::new([(a.base, y - half), (b.metric_low, y + half)], LOW.filled()),
             Rectangle::new(
-                [(a.base, y - half), (b.metric_high, y + half)],
+                [(a.subject.base, y - half), (b.metric_low, y + half)],
+                LOW.filled(),
+            ),
+            Rectangle::new(
+                [(a.subject.base, y - half), (b.metric_high, y + half)],
                 HIGH.filled(),
             ),
         ])?;
         // Each end labelled with its figure, outside the bar.
         for (x, other) in [(b.metric_low, b.metric_high), (b.metric_high, b.metric_low)] {
-            let right = x >= other && x >= a.base;
+            let right = x >= other && x >= a.subject.base;
             let anchor = if right { HPos::Left } else { HPos::Right };
             let pad = if right { " " } else { "" };
             chart.draw_series(std::iter::once(Text::new(
@@ -144,15 +154,15 @@ where
         }
     }
     chart.draw_series(DashedLineSeries::new(
-        vec![(a.base, 0.0), (a.base, n)],
+        vec![(a.subject.base, 0.0), (a.subject.base, n)],
         10,
         8,
         MUTED.stroke_width(THIN + 1),
     ))?;
-    let (base_x, _) = chart.backend_coord(&(a.base, n));
+    let (base_x, _) = chart.backend_coord(&(a.subject.base, n));
     text(
         &plot_area,
-        &format!("base case {}", about.figure(a.base)),
+        &format!("base case {}", about.figure(a.subject.base)),
         (base_x - plot_area.get_base_pixel().0, 6),
         font(TICK_SIZE),
         MUTED,
@@ -161,15 +171,15 @@ where
     )?;
     if target_shown {
         chart.draw_series(std::iter::once(PathElement::new(
-            vec![(a.target, 0.0), (a.target, n)],
+            vec![(a.subject.target, 0.0), (a.subject.target, n)],
             INK.stroke_width(THIN + 2),
         )))?;
-        let words = if a.target == 0.0 && about.money {
+        let words = if a.subject.target == 0.0 && about.money {
             "£0: break-even".to_string()
         } else {
-            format!("target {}", about.figure(a.target))
+            format!("target {}", about.figure(a.subject.target))
         };
-        let (tx, ty) = chart.backend_coord(&(a.target, 0.0));
+        let (tx, ty) = chart.backend_coord(&(a.subject.target, 0.0));
         text(
             &plot,
             &words,
