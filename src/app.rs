@@ -489,9 +489,6 @@ fn print_finished(done: &Finished) {
         seed: r.seed,
         fixed: r.fixed,
     };
-    if let Some(check) = prevsim::calibrate::reality::reality_check(&done.scenario, options) {
-        print!("{}", check.render());
-    }
     for (name, s) in &r.interventions {
         let m = |k| s.metric(k);
         if let (Some(net), Some(y0)) = (m(Metric::NetSavingPv), m(Metric::GrossSavingYear0)) {
@@ -520,6 +517,10 @@ fn print_finished(done: &Finished) {
         }
     }
     print_options(r);
+    // After the headline: the inputs beside the published figures.
+    if let Some(check) = prevsim::calibrate::reality::reality_check(&done.scenario, options) {
+        print!("{}", check.render());
+    }
 }
 
 /// Options compared, for two or more interventions.

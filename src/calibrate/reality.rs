@@ -34,6 +34,9 @@ pub fn baseline_draws(scenario: &Scenario, run: RunOptions) -> Vec<(u64, Values)
         .collect()
 }
 
+/// How far a figure the scenario fixes may be from the published one before the check warns.
+pub const FIXED_TOLERANCE: f64 = 0.05;
+
 /// One series: the published figure and the model's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
@@ -45,9 +48,31 @@ pub struct Line {
 }
 
 impl Line {
-    /// True when the published figure lies outside the model's P5-P95.
+    /// True when the published figure lies outside the model's P5-P95. A figure the scenario
+    /// fixes (the same in every iteration, such as a starting count) is outside only when it
+    /// is more than [`FIXED_TOLERANCE`] away: a round figure from a document is not a slip.
     pub fn outside(&self) -> bool {
-        self.published.is_some_and(|x| x < self.p5 || x > self.p95)
+        self.published.is_some_and(|x| {
+            if self.is_fixed() {
+                (self.mean - x).abs() > FIXED_TOLERANCE * x.abs()
+            } else {
+                x < self.p5 || x > self.p95
+            }
+        })
+    }
+
+    /// True when the model's figure is the same in every iteration.
+    pub fn is_fixed(&self) -> bool {
+        self.p5 == self.p95
+    }
+
+    /// How far the model's figure is from the published one, as "1.7% above" (None without
+    /// a published figure).
+    fn relative(&self) -> Option<String> {
+        let x = self.published.filter(|x| *x != 0.0)?;
+        let d = (self.mean - x) / x;
+        let side = if d >= 0.0 { "above" } else { "below" };
+        Some(format!("{:.1}% {side}", d.abs() * 100.0))
     }
 }
 
@@ -175,6 +200,9 @@ impl RealityCheck {
         for l in &self.lines {
             let model = if self.fixed {
                 format!("model {} (fixed base case)", count(Some(l.mean)))
+            } else if l.is_fixed() {
+                let off = l.relative().map(|r| format!(", {r}")).unwrap_or_default();
+                format!("model {} in every iteration{off}", count(Some(l.mean)))
             } else {
                 format!(
                     "model {} (P5-P95 {} to {})",
@@ -190,7 +218,17 @@ impl RealityCheck {
             ));
         }
         if !self.fixed {
-            for l in self.lines.iter().filter(|l| l.outside()) {
+            for l in self.lines.iter().filter(|l| l.outside() && l.is_fixed()) {
+                out.push_str(&format!(
+                    "    warning: the scenario's {} ({}) is {} the published {} figure ({}): check that they count the same children\n",
+                    words(l.series),
+                    count(Some(l.mean)),
+                    l.relative().unwrap_or_default(),
+                    self.year,
+                    count(l.published)
+                ));
+            }
+            for l in self.lines.iter().filter(|l| l.outside() && !l.is_fixed()) {
                 out.push_str(&format!(
                     "    warning: the published {} {} ({}) is outside the model's P5-P95 ({} to {}); `prevsim calibrate` fits the care rates to the published series\n",
                     self.year,
@@ -216,5 +254,58 @@ impl RealityCheck {
             out.push_str("    (outturn is what the service spent in the year divided by the children looked after at its end: an average over every placement and the service's overheads, not the cost of one more placement, and not a cost a council saves when one child stays out of care)\n");
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(published: f64, mean: f64, p5: f64, p95: f64) -> Line {
+        Line {
+            series: "looked_after",
+            published: Some(published),
+            mean,
+            p5,
+            p95,
+        }
+    }
+
+    #[test]
+    fn a_figure_the_scenario_fixes_is_outside_only_beyond_the_tolerance() {
+        // AGMA's round 5,000 against DfE's 4,915: 1.7% above, no warning.
+        let agma = line(4_915.0, 5_000.0, 5_000.0, 5_000.0);
+        assert!(agma.is_fixed() && !agma.outside());
+        assert_eq!(agma.relative().unwrap(), "1.7% above");
+        // 10% below is a warning.
+        let far = line(5_000.0, 4_500.0, 4_500.0, 4_500.0);
+        assert!(far.outside());
+        assert_eq!(far.relative().unwrap(), "10.0% below");
+        // A figure that varies is judged by its P5-P95, however close its mean.
+        let varies = line(1_795.0, 1_800.0, 1_798.0, 1_900.0);
+        assert!(!varies.is_fixed() && varies.outside());
+    }
+
+    #[test]
+    fn the_warning_for_a_fixed_figure_names_the_scenario_and_the_gap() {
+        let check = RealityCheck {
+            area: "Somewhere".to_string(),
+            year: 2010,
+            alignment: String::new(),
+            lines: vec![line(5_000.0, 4_500.0, 4_500.0, 4_500.0)],
+            fixed: false,
+            outturn: None,
+            care_cost: (0.0, 0.0, 0.0),
+        };
+        let text = check.render();
+        assert!(
+            text.contains("model 4,500 in every iteration, 10.0% below"),
+            "{text}"
+        );
+        assert!(
+            text.contains("warning: the scenario's looked after at 31 March (4,500) is 10.0% below the published 2010 figure (5,000)"),
+            "{text}"
+        );
+        assert!(!text.contains("P5-P95 (4,500 to 4,500)"), "{text}");
     }
 }
