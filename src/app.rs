@@ -64,7 +64,13 @@ pub fn run(
         iterations: precision.map(|t| t.max_iterations).or(overrides.iterations),
         ..overrides
     };
-    pipeline::check_memory(&scenarios, at_most)?;
+    pipeline::check_memory(&scenarios, at_most).map_err(|e| match precision {
+        Some(t) => anyhow::anyhow!(
+            "{e} (a precision run may take up to its cap of {} iterations: lower --max-iterations)",
+            prevsim::precision::count(t.max_iterations)
+        ),
+        None => e.into(),
+    })?;
     pipeline::check_destinations(&scenarios, out)?;
     stop_cleanly_on_ctrl_c();
     let total: u64 = scenarios
@@ -513,7 +519,7 @@ fn progress_bar(total: u64) -> ProgressBar {
 fn precision_bar() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {pos} iterations so far, in blocks of 1,000 until the precision is reached ({elapsed})",
+        "{spinner} {human_pos} iterations so far, until the precision is reached ({elapsed})",
     ) {
         bar.set_style(style);
     }

@@ -15,7 +15,7 @@
 //!   Agresti-Coull half-width, `1.96 sqrt(q (1 - q) / (n + 1.96²))` with
 //!   `q = (x + 1.96² / 2) / (n + 1.96²)` for `x` iterations that save money. The Wald one is 0
 //!   when every iteration (or none) saves money, which would stop a run on no evidence; the
-//!   Agresti-Coull one is then about `1.96 sqrt(2) / n` (0.0014 at 2,000 iterations), and near
+//!   Agresti-Coull one is then about `1.96² / sqrt(2) / n` (0.0014 at 2,000 iterations), and near
 //!   p = 1/2 the two agree (the larger is the Wald one there, never below what summary.json's
 //!   `prob_net_saving_positive_se` x 1.96 says).
 //!
@@ -251,7 +251,8 @@ impl Achieved {
         let q = (saves + z2 / 2.0) / nt;
         let agresti_coull = Z95 * (q * (1.0 - q) / nt).sqrt();
         Achieved {
-            mean_net_saving_pv: Z95 * sd / n.sqrt(),
+            // 1.96 x summary.json's se, bit for bit.
+            mean_net_saving_pv: Z95 * (sd / n.sqrt()),
             prob_net_saving_positive: wald.max(agresti_coull),
         }
     }
