@@ -27,8 +27,8 @@ pub fn precision_targets(
     overrides: Overrides,
     shard: bool,
 ) -> Result<Option<prevsim::precision::Targets>> {
-    let targets = prevsim::precision::Targets::new(mean, prob, max_iterations)
-        .map_err(anyhow::Error::msg)?;
+    let targets =
+        prevsim::precision::Targets::new(mean, prob, max_iterations).map_err(anyhow::Error::msg)?;
     if targets.is_some() {
         prevsim::precision::refuse_with(overrides.fixed, overrides.iterations, shard)
             .map_err(anyhow::Error::msg)?;

@@ -45,7 +45,15 @@ fn main() -> ExitCode {
                 Err(e) => Err(e),
                 Ok(targets) => match shard {
                     Some(shard) => app::run_shard(files, overrides, shard, &out, &scenarios),
-                    None => app::run(files, overrides, &out, &scenarios, deny_warnings, voi, targets),
+                    None => app::run(
+                        files,
+                        overrides,
+                        &out,
+                        &scenarios,
+                        deny_warnings,
+                        voi,
+                        targets,
+                    ),
                 },
             }
         }

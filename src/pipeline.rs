@@ -693,8 +693,7 @@ pub fn verify(folder: &Path, progress: &(dyn Fn() + Sync)) -> Result<Verificatio
                     max_iterations: targets.max_iterations.min(options.iterations),
                     ..targets
                 };
-                let (columns, _) =
-                    crate::precision::run(&scenario, options.seed, capped, progress);
+                let (columns, _) = crate::precision::run(&scenario, options.seed, capped, progress);
                 let record = crate::precision::Record::new(&scenario, &columns, targets);
                 if record.iterations != options.iterations
                     || record.stopped == crate::precision::Stop::CapReached

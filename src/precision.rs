@@ -321,7 +321,9 @@ impl Record {
                 .iter()
                 .flat_map(|a| {
                     [
-                        targets.mean_net_saving_pv.map(|t| (a.mean_net_saving_pv, t)),
+                        targets
+                            .mean_net_saving_pv
+                            .map(|t| (a.mean_net_saving_pv, t)),
                         targets
                             .prob_net_saving_positive
                             .map(|t| (a.prob_net_saving_positive, t)),
@@ -527,7 +529,17 @@ mod tests {
         ] {
             assert_eq!(parse_money(s), Ok(want), "{s}");
         }
-        for s in ["", "abc", "k", "£", "1.2.3m", "100 pounds", "1e5", "nan", "inf"] {
+        for s in [
+            "",
+            "abc",
+            "k",
+            "£",
+            "1.2.3m",
+            "100 pounds",
+            "1e5",
+            "nan",
+            "inf",
+        ] {
             let e = parse_money(s).unwrap_err();
             assert!(e.contains("such as 100k"), "{s}: {e}");
         }
@@ -546,8 +558,15 @@ mod tests {
             assert!(parse_probability(s).is_err(), "{s}");
         }
         let e = parse_probability("1").unwrap_err();
-        assert!(e.contains("outside (0, 0.5]") && e.contains("write 0.01"), "{e}");
-        assert!(parse_probability("a lot").unwrap_err().contains("such as 0.005"));
+        assert!(
+            e.contains("outside (0, 0.5]") && e.contains("write 0.01"),
+            "{e}"
+        );
+        assert!(
+            parse_probability("a lot")
+                .unwrap_err()
+                .contains("such as 0.005")
+        );
     }
 
     #[test]
@@ -568,9 +587,21 @@ mod tests {
         assert!(Targets::new(Some(1e5), None, Some(20_000_000)).is_err());
         assert!(Targets::new(Some(0.0), None, None).is_err());
         assert!(Targets::new(None, Some(0.7), None).is_err());
-        assert!(refuse_with(true, None, false).unwrap_err().contains("--fixed"));
-        assert!(refuse_with(false, Some(10), false).unwrap_err().contains("-n"));
-        assert!(refuse_with(false, None, true).unwrap_err().contains("--shard"));
+        assert!(
+            refuse_with(true, None, false)
+                .unwrap_err()
+                .contains("--fixed")
+        );
+        assert!(
+            refuse_with(false, Some(10), false)
+                .unwrap_err()
+                .contains("-n")
+        );
+        assert!(
+            refuse_with(false, None, true)
+                .unwrap_err()
+                .contains("--shard")
+        );
         assert!(refuse_with(false, None, false).is_ok());
     }
 

@@ -128,7 +128,14 @@ fn discounting() {
         Discount::GreenBook.describe(),
         "Green Book: 3.5% a year for years 0-30, 3% for 31-75, 2.5% for 76-125, 2% for 126-200"
     );
-    for (t, r) in [(30, 0.035), (31, 0.03), (75, 0.03), (76, 0.025), (125, 0.025), (126, 0.02)] {
+    for (t, r) in [
+        (30, 0.035),
+        (31, 0.03),
+        (75, 0.03),
+        (76, 0.025),
+        (125, 0.025),
+        (126, 0.02),
+    ] {
         assert_eq!(Discount::GreenBook.rate(t), r, "year {t}");
     }
     assert_eq!(Discount::Constant(0.035).describe(), "3.5% a year");
@@ -305,7 +312,10 @@ fn row_rescaling() {
     // Validation checks every row a reached family can come to: reaching chaotic families
     // (up risk 2, down 0.5), whose row leads to barely coping, refuses a barely coping row of
     // [0.1, 0.3, 0.6, 0] (0.6 x 2 + 0.1 x 0.5 = 1.25).
-    let overshoot = ("barely_coping = [0.1, 0.7, 0.2, 0.0]", "barely_coping = [0.1, 0.3, 0.6, 0.0]");
+    let overshoot = (
+        "barely_coping = [0.1, 0.7, 0.2, 0.0]",
+        "barely_coping = [0.1, 0.3, 0.6, 0.0]",
+    );
     let text = std::fs::read_to_string(test_file("programme.toml")).unwrap();
     assert!(text.contains(overshoot.0));
     let refused = Scenario::parse(
@@ -323,14 +333,23 @@ fn row_rescaling() {
     // thriving: the barely coping row cannot be reached.
     let s = programme_variant(&[
         overshoot,
-        ("coping        = [0.0, 0.1, 0.8, 0.1]", "coping        = [0.0, 0.0, 0.9, 0.1]"),
-        ("target_states = [\"chaotic\"]", "target_states = [\"coping\"]"),
+        (
+            "coping        = [0.0, 0.1, 0.8, 0.1]",
+            "coping        = [0.0, 0.0, 0.9, 0.1]",
+        ),
+        (
+            "target_states = [\"chaotic\"]",
+            "target_states = [\"coping\"]",
+        ),
     ]);
     assert_eq!(s.interventions.len(), 1);
     // The largest risk is the top of a bounded distribution's range, the mean of an unbounded
     // one: a fixed 2.6 and a uniform on 1.5 to 2.6 (mean 2.05) are refused on the chaotic row
     // (0.4 x 2.6 = 1.04), a lognormal of mean 2 passes.
-    for risk in ["2.6", "{ distribution = \"uniform\", min = 1.5, max = 2.6 }"] {
+    for risk in [
+        "2.6",
+        "{ distribution = \"uniform\", min = 1.5, max = 2.6 }",
+    ] {
         let text = text.replacen(
             "up_relative_risk = 2.0",
             &format!("up_relative_risk = {risk}"),
@@ -339,7 +358,10 @@ fn row_rescaling() {
         let e = Scenario::parse(&text, Path::new("programme.toml"))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("pushes the chaotic row out of [0, 1]"), "{risk}: {e}");
+        assert!(
+            e.contains("pushes the chaotic row out of [0, 1]"),
+            "{risk}: {e}"
+        );
     }
     let s = programme_variant(&[(
         "up_relative_risk = 2.0",
@@ -356,7 +378,11 @@ fn row_rescaling() {
         .iterations
         .iter()
         .filter(|it| {
-            let id = s.interventions[0].programme.as_ref().unwrap().up_relative_risk;
+            let id = s.interventions[0]
+                .programme
+                .as_ref()
+                .unwrap()
+                .up_relative_risk;
             it.values.get(id) > 2.5
         })
         .count();

@@ -212,7 +212,8 @@ fn stops_where_the_formula_says_and_equals_a_run_of_that_many_iterations() {
     let folder = dirs[0].path().join("precision");
     let (stdout, _) = ok(&["verify", folder.to_str().unwrap()], None);
     assert!(stdout.contains("verified"), "{stdout}");
-    let manifest: serde_json::Value = serde_json::from_str(&read(&folder, "manifest.json")).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&folder, "manifest.json")).unwrap();
     assert_eq!(manifest["precision"]["mean_net_saving_pv"], mean);
     assert_eq!(manifest["iterations"].as_u64(), Some(stopped_at as u64));
 }
@@ -271,9 +272,18 @@ fn options_a_precision_run_cannot_take_are_refused() {
     let file = test_file("precision.toml");
     let file = file.to_str().unwrap();
     for (args, says) in [
-        (vec!["--precision", "100k", "--fixed"], "no Monte Carlo error"),
-        (vec!["--precision", "100k", "-n", "500"], "drop -n/--iterations"),
-        (vec!["--precision-prob", "0.01", "--shard", "0/2"], "--shard"),
+        (
+            vec!["--precision", "100k", "--fixed"],
+            "no Monte Carlo error",
+        ),
+        (
+            vec!["--precision", "100k", "-n", "500"],
+            "drop -n/--iterations",
+        ),
+        (
+            vec!["--precision-prob", "0.01", "--shard", "0/2"],
+            "--shard",
+        ),
         (vec!["--precision", "0"], "can never be reached"),
         (vec!["--precision", "-50k"], "can never be reached"),
         (vec!["--precision", "£"], "such as 100k, £1.5m or 250000"),
@@ -282,7 +292,10 @@ fn options_a_precision_run_cannot_take_are_refused() {
         (vec!["--precision-prob", "1"], "write 0.01"),
         (vec!["--precision-prob", "0"], "outside (0, 0.5]"),
         (vec!["--max-iterations", "5000"], "give --precision MONEY"),
-        (vec!["--precision", "1m", "--max-iterations", "1000"], "at least 2000"),
+        (
+            vec!["--precision", "1m", "--max-iterations", "1000"],
+            "at least 2000",
+        ),
     ] {
         let dir = temp();
         let mut all = vec!["run", file, "--out", dir.path().to_str().unwrap()];
@@ -326,7 +339,9 @@ fn a_scenario_without_interventions_runs_the_minimum() {
     assert_eq!(s["iterations"], 2000);
     assert_eq!(s["precision"]["stopped"], "no intervention");
     assert!(
-        stdout.contains("no intervention, so no net saving to measure; ran the minimum of 2,000 iterations"),
+        stdout.contains(
+            "no intervention, so no net saving to measure; ran the minimum of 2,000 iterations"
+        ),
         "{stdout}"
     );
 }
