@@ -199,6 +199,36 @@ fn cap_order() {
     ]);
     let m = &run_fixed(&s).iterations[0].interventions[0].metrics;
     assert_eq!(m.gross_saving_pv, 0.0);
+
+    // care.entry_scale multiplies every entry rate and is capped at 1 first: the baseline's
+    // rate. tiny.toml (200 chaotic children at home, 10 in care, half leave): a scale of 3 on
+    // 0.1 gives 60 entries; a scale of 2 on 0.6 gives 1.2, capped at 1 (200 entries), and an
+    // intervention's risk of 0.5 then gives 0.5 (100 entries), not 0.6 (120).
+    let tiny = std::fs::read_to_string(test_file("tiny.toml")).unwrap();
+    let levers = "keep_out_of_care = { share = 0.2, home_cost = \"barely_coping\" }\nshift_up = { chaotic = 0.2 }\nprogramme_cost = { setup = 100_000, per_family = 1_000, families_per_year = 20, years = 1, optimism_bias = 0.5 }";
+    assert!(tiny.contains(levers));
+    let tiny = tiny.replacen(levers, "care_entry_relative_risk = 0.5", 1);
+    let with = |rate: &str, scale: &str| {
+        parse(
+            &tiny
+                .replacen("chaotic = 0.1,", &format!("chaotic = {rate},"), 1)
+                .replacen(
+                    "exit_rate = 0.5",
+                    &format!("exit_rate = 0.5\nentry_scale = {scale}"),
+                    1,
+                ),
+        )
+    };
+    let it = &run_fixed(&with("0.1", "3")).iterations[0];
+    assert!(close(it.baseline[1].children_in_care, 10.0 - 5.0 + 60.0));
+    let it = &run_fixed(&with("0.6", "2")).iterations[0];
+    assert!(close(it.baseline[1].children_in_care, 10.0 - 5.0 + 200.0));
+    let arm = &it.interventions[0].years;
+    assert!(
+        close(arm[1].children_in_care, 10.0 - 5.0 + 100.0),
+        "{}",
+        arm[1].children_in_care
+    );
 }
 
 #[test]
