@@ -216,6 +216,28 @@ fn stops_where_the_formula_says_and_equals_a_run_of_that_many_iterations() {
         serde_json::from_str(&read(&folder, "manifest.json")).unwrap();
     assert_eq!(manifest["precision"]["mean_net_saving_pv"], mean);
     assert_eq!(manifest["iterations"].as_u64(), Some(stopped_at as u64));
+    // With looser targets written into the manifest, the re-run stops elsewhere: refused.
+    let text = read(&folder, "manifest.json")
+        .replacen(
+            "\"mean_net_saving_pv\": 120000.0",
+            "\"mean_net_saving_pv\": 1000000.0",
+            1,
+        )
+        .replacen(
+            "\"prob_net_saving_positive\": 0.015",
+            "\"prob_net_saving_positive\": 0.5",
+            1,
+        );
+    std::fs::write(folder.join("manifest.json"), text).unwrap();
+    let out = prevsim(&["verify", folder.to_str().unwrap()], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "re-run, the precision run does not stop where the manifest says ({stopped_at} iterations)"
+        )),
+        "{stdout}"
+    );
 }
 
 #[test]
