@@ -437,10 +437,11 @@ impl Record {
         }
         let need = self.iterations_needed.unwrap_or(self.iterations);
         Some(format!(
-            "the cap of {} iterations was reached before every precision target was met: {}; about {} iterations would meet them (n = {} x (achieved / target)²): raise --max-iterations or loosen the target",
+            "the cap of {} iterations was reached before every precision target was met: {}; about {} iterations ({} more) would meet them (n = {} x (achieved / target)²): raise --max-iterations or loosen the target",
             count(self.targets.max_iterations),
             missed.join("; "),
             count(need),
+            count(need.saturating_sub(self.iterations)),
             count(self.iterations)
         ))
     }

@@ -274,8 +274,9 @@ fn reaching_the_cap_is_a_warning_with_the_iterations_needed() {
     );
     assert!(
         stderr.contains(&format!(
-            "about {} iterations would meet them (n = 2,500 x (achieved / target)²): raise --max-iterations or loosen the target",
-            prevsim::precision::count(want)
+            "about {} iterations ({} more) would meet them (n = 2,500 x (achieved / target)²): raise --max-iterations or loosen the target",
+            prevsim::precision::count(want),
+            prevsim::precision::count(want - 2500)
         )),
         "{stderr}"
     );
