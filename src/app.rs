@@ -19,6 +19,23 @@ use crate::cli::CheckFormat;
 /// Iterations below which no progress bar is shown.
 const QUIET_BELOW: u64 = 20_000;
 
+/// The precision targets of `run`, refused with the options they cannot go with.
+pub fn precision_targets(
+    mean: Option<f64>,
+    prob: Option<f64>,
+    max_iterations: Option<u64>,
+    overrides: Overrides,
+    shard: bool,
+) -> Result<Option<prevsim::precision::Targets>> {
+    let targets =
+        prevsim::precision::Targets::new(mean, prob, max_iterations).map_err(anyhow::Error::msg)?;
+    if targets.is_some() {
+        prevsim::precision::refuse_with(overrides.fixed, overrides.iterations, shard)
+            .map_err(anyhow::Error::msg)?;
+    }
+    Ok(targets)
+}
+
 pub fn run(
     files: Vec<PathBuf>,
     overrides: Overrides,
@@ -26,6 +43,7 @@ pub fn run(
     scenarios_dir: &Path,
     deny_warnings: bool,
     voi: bool,
+    precision: Option<prevsim::precision::Targets>,
 ) -> Result<()> {
     let files = if files.is_empty() {
         pipeline::scenario_files(scenarios_dir)?
@@ -41,7 +59,18 @@ pub fn run(
             .map(|w| format!("warning: {w}")),
     );
     print_warnings(&warnings, deny_warnings)?;
-    pipeline::check_memory(&scenarios, overrides)?;
+    // A precision run may take up to its cap.
+    let at_most = Overrides {
+        iterations: precision.map(|t| t.max_iterations).or(overrides.iterations),
+        ..overrides
+    };
+    pipeline::check_memory(&scenarios, at_most).map_err(|e| match precision {
+        Some(t) => anyhow::anyhow!(
+            "{e} (a precision run may take up to its cap of {} iterations: lower --max-iterations)",
+            prevsim::precision::count(t.max_iterations)
+        ),
+        None => e.into(),
+    })?;
     pipeline::check_destinations(&scenarios, out)?;
     stop_cleanly_on_ctrl_c();
     let total: u64 = scenarios
@@ -54,9 +83,22 @@ pub fn run(
             }
         })
         .sum();
-    let bar = progress_bar(total);
+    let bar = match precision {
+        Some(_) => precision_bar(),
+        None => progress_bar(total),
+    };
     let tick = || bar.inc(1);
-    let results = pipeline::run_all(scenarios, overrides, out, &invocation(), &tick);
+    let results = match precision {
+        Some(targets) => pipeline::run_all_precise(
+            scenarios,
+            overrides.seed,
+            targets,
+            out,
+            &invocation(),
+            &tick,
+        ),
+        None => pipeline::run_all(scenarios, overrides, out, &invocation(), &tick),
+    };
     bar.finish_and_clear();
     let mut failures = 0;
     let mut folders = Vec::new();
@@ -472,6 +514,18 @@ fn progress_bar(total: u64) -> ProgressBar {
     bar
 }
 
+/// The progress of precision runs, whose length is not known in advance: iterations done so
+/// far, drawn only when stderr is a terminal.
+fn precision_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {human_pos} iterations so far, until the precision is reached ({elapsed})",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
 fn print_finished(done: &Finished) {
     let r = &done.report;
     let mode = if r.fixed {
@@ -551,6 +605,14 @@ fn print_options(r: &prevsim::report::Report) {
 }
 
 fn print_precision_warnings(done: &Finished) {
+    // A precision run says where it stopped instead: the analyst chose its precision.
+    if let Some(record) = &done.report.precision {
+        println!("{}", record.console());
+        if let Some(w) = record.warning() {
+            eprintln!("Warning: {}: {w}", done.scenario.display_name());
+        }
+        return;
+    }
     for w in prevsim::report::precision_warnings(&done.report) {
         eprintln!("Warning: {w}");
     }

@@ -34,6 +34,9 @@ pub enum Command {
   prevsim run                          every scenario in scenarios/, settings from each file
   prevsim run a.toml b.toml --fixed    the deterministic base case of two scenarios
   prevsim run a.toml -n 100000 -s 42   more iterations and another seed
+  prevsim run a.toml --precision 100k --precision-prob 0.005
+                                       until every intervention's mean net saving is known to
+                                       ± £100k and its chance of saving money to ± 0.5 points
 
 Each scenario's folder gets summary.json, iterations.csv, yearly.csv and summary.md, and
 charts (chart-*.png and chart-*.svg); a run of several scenarios also writes
@@ -67,6 +70,18 @@ Files are replaced only once the whole run has succeeded.")]
         /// Also write the value of information (as `prevsim voi`) into OUT/<scenario>/voi/
         #[arg(long)]
         voi: bool,
+        /// Run until the mean net saving (PV) of every intervention is known to ± MONEY (95%),
+        /// e.g. 100k, £1.5m, 250000; iterations run in blocks of 1,000 (at least 2,000)
+        #[arg(long, value_name = "MONEY", value_parser = prevsim::precision::parse_money, allow_hyphen_values = true)]
+        precision: Option<f64>,
+        /// Run until P(net saving > 0) of every intervention is known to ± P (95%), e.g. 0.005
+        /// (half a percentage point); in (0, 0.5]
+        #[arg(long, value_name = "P", value_parser = prevsim::precision::parse_probability, allow_hyphen_values = true)]
+        precision_prob: Option<f64>,
+        /// The most iterations a --precision/--precision-prob run may take (default 200,000);
+        /// reaching it is a warning saying how many would meet the target
+        #[arg(long, value_name = "N", value_parser = parse_iterations)]
+        max_iterations: Option<u64>,
     },
     /// What more evidence is worth: EVPI, EVPPI and variance shares from a run's stored draws
     #[command(after_help = "Examples:

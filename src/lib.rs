@@ -27,6 +27,7 @@ pub mod money;
 pub mod params;
 pub mod pipeline;
 pub mod plot;
+pub mod precision;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -26,15 +26,35 @@ fn main() -> ExitCode {
             scenarios,
             deny_warnings,
             voi,
+            precision,
+            precision_prob,
+            max_iterations,
         } => {
             let overrides = Overrides {
                 iterations,
                 seed,
                 fixed,
             };
-            match shard {
-                Some(shard) => app::run_shard(files, overrides, shard, &out, &scenarios),
-                None => app::run(files, overrides, &out, &scenarios, deny_warnings, voi),
+            match app::precision_targets(
+                precision,
+                precision_prob,
+                max_iterations,
+                overrides,
+                shard.is_some(),
+            ) {
+                Err(e) => Err(e),
+                Ok(targets) => match shard {
+                    Some(shard) => app::run_shard(files, overrides, shard, &out, &scenarios),
+                    None => app::run(
+                        files,
+                        overrides,
+                        &out,
+                        &scenarios,
+                        deny_warnings,
+                        voi,
+                        targets,
+                    ),
+                },
             }
         }
         Command::Merge { parts, out } => app::merge(&parts, &out),

@@ -215,10 +215,24 @@ pub fn produce_from(
     columns: Columns,
     options: RunOptions,
 ) -> Result<Produced, PipelineError> {
-    let (report, bands) = rayon::join(
+    produce_precise(scenario, columns, options, None)
+}
+
+/// [`produce_from`], with a precision run's record added to `summary.json` (at its end).
+///
+/// # Errors
+/// An export failure (not expected: every format writes to memory).
+pub fn produce_precise(
+    scenario: Scenario,
+    columns: Columns,
+    options: RunOptions,
+    precision: Option<crate::precision::Record>,
+) -> Result<Produced, PipelineError> {
+    let (mut report, bands) = rayon::join(
         || report::summarise(&scenario, &columns, options),
         || report::yearly_bands(&scenario, &columns),
     );
+    report.precision = precision;
     let mut files = export::all_files(&scenario, &columns, &report, &bands).map_err(|source| {
         PipelineError::Export {
             scenario: scenario.name.clone(),
@@ -255,6 +269,7 @@ fn manifest_for(produced: &Produced, options: RunOptions, invocation: &Invocatio
             .iter()
             .map(|(name, bytes)| (name.clone(), sha256_hex(bytes)))
             .collect(),
+        precision: produced.report.precision.as_ref().map(|r| r.targets),
     }
 }
 
@@ -272,6 +287,46 @@ pub fn run_one(
     let options = options_for(&scenario, overrides);
     let produced = produce(scenario, options, progress)?;
     write_result(produced, options, out, invocation)
+}
+
+/// Runs one scenario until its precision targets are met (see [`crate::precision`]) and
+/// writes its results, with their manifest, to `out/<name>/`: the files of `-n N` for the `N`
+/// it stopped at, `summary.json` with the precision record at its end.
+///
+/// # Errors
+/// Exporting or writing fails; the previous results in the folder are then left as they were.
+pub fn run_one_precise(
+    scenario: Scenario,
+    seed: Option<u64>,
+    targets: crate::precision::Targets,
+    out: &Path,
+    invocation: &Invocation,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Finished, PipelineError> {
+    let seed = seed.unwrap_or(scenario.seed);
+    let (columns, record) = crate::precision::run(&scenario, seed, targets, progress);
+    let options = RunOptions {
+        iterations: record.iterations,
+        seed,
+        fixed: false,
+    };
+    let produced = produce_precise(scenario, columns, options, Some(record))?;
+    write_result(produced, options, out, invocation)
+}
+
+/// [`run_all`] for precision runs: each scenario stops on its own.
+pub fn run_all_precise(
+    scenarios: Vec<Scenario>,
+    seed: Option<u64>,
+    targets: crate::precision::Targets,
+    out: &Path,
+    invocation: &Invocation,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Result<Finished, PipelineError>> {
+    scenarios
+        .into_par_iter()
+        .map(|s| run_one_precise(s, seed, targets, out, invocation, progress))
+        .collect()
 }
 
 /// Merges the parts of a sharded run (see [`crate::shard`]) and writes the result folder a
@@ -631,7 +686,32 @@ pub fn verify(folder: &Path, progress: &(dyn Fn() + Sync)) -> Result<Verificatio
             fixed: options.fixed,
         };
         check_memory(std::slice::from_ref(&scenario), overrides)?;
-        Some(produce(scenario, options, progress)?)
+        match manifest.precision {
+            // A precision run is re-run as one, never past the iterations it stopped at.
+            Some(targets) => {
+                let capped = crate::precision::Targets {
+                    max_iterations: targets.max_iterations.min(options.iterations),
+                    ..targets
+                };
+                let (columns, _) = crate::precision::run(&scenario, options.seed, capped, progress);
+                let record = crate::precision::Record::new(&scenario, &columns, targets);
+                if record.iterations != options.iterations
+                    || record.stopped == crate::precision::Stop::CapReached
+                        && record.iterations < targets.max_iterations
+                {
+                    problems.push(format!(
+                        "re-run, the precision run does not stop where the manifest says ({} iterations)",
+                        options.iterations
+                    ));
+                }
+                let options = RunOptions {
+                    iterations: record.iterations,
+                    ..options
+                };
+                Some(produce_precise(scenario, columns, options, Some(record))?)
+            }
+            None => Some(produce(scenario, options, progress)?),
+        }
     };
 
     let mut checks = Vec::new();

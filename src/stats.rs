@@ -192,12 +192,7 @@ impl Summary {
             });
         }
         // Sums in iteration order, before sorting.
-        let mean = data.iter().sum::<f64>() / n;
-        let sd = if data.len() > 1 {
-            (data.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
-        } else {
-            0.0
-        };
+        let (mean, sd) = mean_sd(&data);
         let [p5, p25, p50, p75, p95] = quantiles(&mut data, [0.05, 0.25, 0.5, 0.75, 0.95]);
         Some(Summary {
             mean,
@@ -223,6 +218,26 @@ impl Summary {
         s.p95_se = quantile_se(&mut scratch, 0.95);
         Some(s)
     }
+}
+
+/// Mean and standard deviation (n - 1 denominator; 0 for one value), summed in the data's
+/// order; a constant figure gives exactly itself and 0. Every summary's mean, sd and se come
+/// from here (and precision stopping's half-widths, so they agree with summary.json's).
+pub fn mean_sd(data: &[f64]) -> (f64, f64) {
+    let Some(&first) = data.first() else {
+        return (f64::NAN, f64::NAN);
+    };
+    if data.iter().all(|x| *x == first) {
+        return (first, 0.0);
+    }
+    let n = data.len() as f64;
+    let mean = data.iter().sum::<f64>() / n;
+    let sd = if data.len() > 1 {
+        (data.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+    } else {
+        0.0
+    };
+    (mean, sd)
 }
 
 /// Share of the data strictly above zero.

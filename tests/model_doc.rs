@@ -123,6 +123,33 @@ fn discounting() {
     assert!(close(f[126], f[125] / 1.02));
     assert!(close(Discount::Constant(0.1).factors(3)[2], 1.0 / 1.21));
     assert_eq!(Discount::None.factors(5), vec![1.0; 5]);
+    // summary.json names every step, each rate from the one formatter.
+    assert_eq!(
+        Discount::GreenBook.describe(),
+        "Green Book: 3.5% a year for years 0-30, 3% for 31-75, 2.5% for 76-125, 2% for 126-200"
+    );
+    for (t, r) in [
+        (30, 0.035),
+        (31, 0.03),
+        (75, 0.03),
+        (76, 0.025),
+        (125, 0.025),
+        (126, 0.02),
+    ] {
+        assert_eq!(Discount::GreenBook.rate(t), r, "year {t}");
+    }
+    assert_eq!(Discount::Constant(0.035).describe(), "3.5% a year");
+    assert_eq!(Discount::None.describe(), "none");
+    let s = load(&shipped("gm-family-ladder.toml"));
+    assert_eq!(s.discount, Discount::GreenBook);
+    let fixed = prevsim::engine::RunOptions {
+        iterations: 1,
+        seed: 0,
+        fixed: true,
+    };
+    let columns = prevsim::engine::run_columns(&s, fixed, 0..1, &|| {});
+    let report = prevsim::report::summarise(&s, &columns, fixed);
+    assert_eq!(report.discount, Discount::GreenBook.describe());
 }
 
 #[test]
@@ -172,6 +199,36 @@ fn cap_order() {
     ]);
     let m = &run_fixed(&s).iterations[0].interventions[0].metrics;
     assert_eq!(m.gross_saving_pv, 0.0);
+
+    // care.entry_scale multiplies every entry rate and is capped at 1 first: the baseline's
+    // rate. tiny.toml (200 chaotic children at home, 10 in care, half leave): a scale of 3 on
+    // 0.1 gives 60 entries; a scale of 2 on 0.6 gives 1.2, capped at 1 (200 entries), and an
+    // intervention's risk of 0.5 then gives 0.5 (100 entries), not 0.6 (120).
+    let tiny = std::fs::read_to_string(test_file("tiny.toml")).unwrap();
+    let levers = "keep_out_of_care = { share = 0.2, home_cost = \"barely_coping\" }\nshift_up = { chaotic = 0.2 }\nprogramme_cost = { setup = 100_000, per_family = 1_000, families_per_year = 20, years = 1, optimism_bias = 0.5 }";
+    assert!(tiny.contains(levers));
+    let tiny = tiny.replacen(levers, "care_entry_relative_risk = 0.5", 1);
+    let with = |rate: &str, scale: &str| {
+        parse(
+            &tiny
+                .replacen("chaotic = 0.1,", &format!("chaotic = {rate},"), 1)
+                .replacen(
+                    "exit_rate = 0.5",
+                    &format!("exit_rate = 0.5\nentry_scale = {scale}"),
+                    1,
+                ),
+        )
+    };
+    let it = &run_fixed(&with("0.1", "3")).iterations[0];
+    assert!(close(it.baseline[1].children_in_care, 10.0 - 5.0 + 60.0));
+    let it = &run_fixed(&with("0.6", "2")).iterations[0];
+    assert!(close(it.baseline[1].children_in_care, 10.0 - 5.0 + 200.0));
+    let arm = &it.interventions[0].years;
+    assert!(
+        close(arm[1].children_in_care, 10.0 - 5.0 + 100.0),
+        "{}",
+        arm[1].children_in_care
+    );
 }
 
 #[test]
@@ -281,6 +338,90 @@ fn row_rescaling() {
     // Below 1 staying absorbs the difference.
     let row = treated_row(&[0.1, 0.7, 0.15, 0.05], 1, 2.0, 0.5);
     assert!(close(row[1], 1.0 - 0.05 - 0.3 - 0.1), "{row:?}");
+
+    // Validation checks every row a reached family can come to: reaching chaotic families
+    // (up risk 2, down 0.5), whose row leads to barely coping, refuses a barely coping row of
+    // [0.1, 0.3, 0.6, 0] (0.6 x 2 + 0.1 x 0.5 = 1.25).
+    let overshoot = (
+        "barely_coping = [0.1, 0.7, 0.2, 0.0]",
+        "barely_coping = [0.1, 0.3, 0.6, 0.0]",
+    );
+    let text = std::fs::read_to_string(test_file("programme.toml")).unwrap();
+    assert!(text.contains(overshoot.0));
+    let refused = Scenario::parse(
+        &text.replacen(overshoot.0, overshoot.1, 1),
+        Path::new("programme.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        refused.contains("pushes the barely_coping row out of [0, 1] (reached families can move to barely_coping and keep the programme's relative risks there)")
+            && refused.contains("= 1.25"),
+        "{refused}"
+    );
+    // Not when the programme reaches coping families whose rows lead only to coping and
+    // thriving: the barely coping row cannot be reached.
+    let s = programme_variant(&[
+        overshoot,
+        (
+            "coping        = [0.0, 0.1, 0.8, 0.1]",
+            "coping        = [0.0, 0.0, 0.9, 0.1]",
+        ),
+        (
+            "target_states = [\"chaotic\"]",
+            "target_states = [\"coping\"]",
+        ),
+    ]);
+    assert_eq!(s.interventions.len(), 1);
+    // The largest risk is the top of a bounded distribution's range, the mean of an unbounded
+    // one: a fixed 2.6 and a uniform on 1.5 to 2.6 (mean 2.05) are refused on the chaotic row
+    // (0.4 x 2.6 = 1.04), a lognormal of mean 2 passes.
+    for risk in [
+        "2.6",
+        "{ distribution = \"uniform\", min = 1.5, max = 2.6 }",
+    ] {
+        let text = text.replacen(
+            "up_relative_risk = 2.0",
+            &format!("up_relative_risk = {risk}"),
+            1,
+        );
+        let e = Scenario::parse(&text, Path::new("programme.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("pushes the chaotic row out of [0, 1]"),
+            "{risk}: {e}"
+        );
+    }
+    let s = programme_variant(&[(
+        "up_relative_risk = 2.0",
+        "up_relative_risk = { distribution = \"lognormal\", mean = 2.0, sd = 1.0 }",
+    )]);
+    // ... and its draws above 2.5 are scaled back: a draw of 3 moves 1.2 of the chaotic row.
+    let row = treated_row(&[0.6, 0.3, 0.1, 0.0], 0, 3.0, 0.5);
+    for (a, b) in row.iter().zip([0.0, 0.9 / 1.2, 0.3 / 1.2, 0.0]) {
+        assert!(close(*a, b), "{row:?}");
+    }
+    // Monte Carlo with such draws keeps every family (rows stay probability rows).
+    let run = run_mc(&s, 300, 3);
+    let drawn_above = run
+        .iterations
+        .iter()
+        .filter(|it| {
+            let id = s.interventions[0]
+                .programme
+                .as_ref()
+                .unwrap()
+                .up_relative_risk;
+            it.values.get(id) > 2.5
+        })
+        .count();
+    assert!(drawn_above > 10, "{drawn_above} draws above 2.5");
+    for it in &run.iterations {
+        for r in &it.interventions[0].years {
+            assert_eq!(r.families.iter().sum::<f64>(), 400.0);
+        }
+    }
 }
 
 #[test]
@@ -444,4 +585,90 @@ fn agencies() {
         cost_split(&s.agencies, &s.interventions[0]).kept_out,
         s.agencies.care
     );
+}
+
+#[test]
+fn monte_carlo_error_and_precision_stopping() {
+    use prevsim::engine::{self, RunOptions};
+    use prevsim::precision::{self, Achieved, Stop, Targets};
+    use prevsim::stats::{Summary, share_se};
+    use prevsim::vocab::Metric;
+
+    // se = sd / sqrt(n); the median of 0..=999 has its 95% interval at ranks 469 to 531.
+    let data: Vec<f64> = (0..1000).rev().map(f64::from).collect();
+    let s = Summary::with_quantile_se(&data).unwrap();
+    assert!((s.se - s.sd / 1000f64.sqrt()).abs() < 1e-12);
+    assert!((s.p50_se - 62.0 / 3.92).abs() < 1e-12, "{}", s.p50_se);
+    let c = Summary::with_quantile_se(&[0.1; 7]).unwrap();
+    assert_eq!((c.sd, c.se), (0.0, 0.0));
+    assert_eq!(share_se(0.5, 10_000), 0.005);
+    // How many iterations: +/- 1 point near 50% needs 0.25 x 196^2 = 9,604.
+    assert_eq!((0.25f64 * (1.96f64 / 0.01).powi(2)).round(), 9604.0);
+
+    // A precision run stops at the first block, from the second, where every intervention
+    // meets both targets, and holds exactly the columns of a run of that many iterations.
+    let sc = load(&test_file("uncertain.toml"));
+    let targets = Targets::new(Some(150_000.0), Some(0.03), None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(targets.max_iterations, 200_000);
+    let (cols, record) = precision::run(&sc, 11, targets, &|| {});
+    let n = record.iterations;
+    assert_eq!(record.stopped, Stop::TargetMet);
+    assert!(n >= 3000 && n % 1000 == 0, "{n}");
+    let options = RunOptions {
+        iterations: n,
+        seed: 11,
+        fixed: false,
+    };
+    assert_eq!(
+        cols.encode(),
+        engine::run_columns(&sc, options, 0..n, &|| {}).encode()
+    );
+    let met = |upto: usize| {
+        cols.interventions.iter().all(|k| {
+            let a = Achieved::of(&k.metric(Metric::NetSavingPv)[..upto]);
+            a.mean_net_saving_pv <= 150_000.0 && a.prob_net_saving_positive <= 0.03
+        })
+    };
+    assert!(met(n as usize) && !met(n as usize - 1000));
+    // The mean's half-width is 1.96 x summary.json's se.
+    let report = prevsim::report::summarise(&sc, &cols, options);
+    let se = report.interventions["programme"]
+        .metric(Metric::NetSavingPv)
+        .unwrap()
+        .se;
+    assert_eq!(record.achieved["programme"].mean_net_saving_pv, 1.96 * se);
+    // Every iteration saving: the usual half-width is 0, Agresti-Coull's about 2.7 / n.
+    let a = Achieved::of(&[1.0; 2000]);
+    assert!(a.prob_net_saving_positive > 0.00135 && a.prob_net_saving_positive < 0.00137);
+
+    // At the cap: the iterations needed are n x (achieved / target)^2, up to a block.
+    let capped = Targets::new(Some(10_000.0), None, Some(2500))
+        .unwrap()
+        .unwrap();
+    let (cols, record) = precision::run(&sc, 11, capped, &|| {});
+    assert_eq!((cols.len(), record.stopped), (2500, Stop::CapReached));
+    let hw = record.achieved["programme"].mean_net_saving_pv;
+    let want = ((2500.0 * (hw / 10_000.0f64).powi(2)).ceil() as u64).div_ceil(1000) * 1000;
+    assert_eq!(record.iterations_needed, Some(want));
+    assert!(record.warning().unwrap().contains("raise --max-iterations"));
+
+    // A scenario without interventions stops at the minimum.
+    let text = std::fs::read_to_string(test_file("uncertain.toml")).unwrap();
+    let bare = parse(&text[..text.find("[[interventions]]").unwrap()]);
+    let (cols, record) = precision::run(&bare, 11, targets, &|| {});
+    assert_eq!((cols.len(), record.stopped), (2000, Stop::NoIntervention));
+
+    // Refused: --fixed, -n, --shard, a target not above 0, a probability outside (0, 0.5],
+    // a cap without a target or below 2,000.
+    assert!(precision::refuse_with(true, None, false).is_err());
+    assert!(precision::refuse_with(false, Some(1000), false).is_err());
+    assert!(precision::refuse_with(false, None, true).is_err());
+    assert!(precision::parse_money("0").is_err() && precision::parse_money("-1k").is_err());
+    assert_eq!(precision::parse_money("£1.5m"), Ok(1_500_000.0));
+    assert!(precision::parse_probability("0.51").is_err());
+    assert_eq!(precision::parse_probability("0.5%"), Ok(0.005));
+    assert!(Targets::new(None, None, Some(5000)).is_err());
+    assert!(Targets::new(Some(1e5), None, Some(1999)).is_err());
 }

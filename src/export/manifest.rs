@@ -77,6 +77,9 @@ pub struct Manifest {
     pub created_utc: String,
     /// SHA-256 of every result file, by file name (the scenario copy included).
     pub files: BTreeMap<String, String>,
+    /// Only on a precision run: its targets (`verify` re-runs it to the same stop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<crate::precision::Targets>,
 }
 
 /// UTC date and time of a Unix timestamp, as `YYYY-MM-DDTHH:MM:SSZ`.

@@ -51,6 +51,11 @@ pub struct Report {
     /// the most.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prob_best: Option<IndexMap<String, f64>>,
+    /// Only on a precision run (`--precision`, `--precision-prob`): the targets, the
+    /// half-widths achieved and why it stopped. The last member, so that without it the file
+    /// is byte for byte that of `-n` with the same number of iterations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<crate::precision::Record>,
 }
 
 /// Interventions keyed by name, in the scenario's order.
@@ -326,6 +331,7 @@ pub fn summarise(scenario: &Scenario, columns: &Columns, options: RunOptions) ->
         interventions,
         comparisons: options_compared.as_ref().map(|c| c.comparisons.clone()),
         prob_best: options_compared.map(|c| c.prob_best),
+        precision: None,
     }
 }
 
