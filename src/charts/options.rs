@@ -35,6 +35,11 @@ fn panel(rows: usize) -> u32 {
 }
 
 pub fn height(data: &ChartData) -> Option<u32> {
+    // A fixed base case has no chances to compare (each is 0% or 100%): the savings chart
+    // shows the options' values side by side instead.
+    if data.fixed {
+        return None;
+    }
     let c = comparisons(data)?;
     Some(frame::HEADER + frame::FOOTER + panel(c.prob_best.len()) + panel(c.comparisons.len()))
 }

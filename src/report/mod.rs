@@ -359,6 +359,9 @@ enum Source<'a> {
     Money(&'a [f64]),
     /// Gross saving minus programme cost.
     Net(&'a [f64], &'a Column),
+    /// The first count minus the second, iteration by iteration (the baseline's children in
+    /// care minus an intervention's).
+    Fewer(&'a Column, &'a Column),
 }
 
 impl Source<'_> {
@@ -370,6 +373,10 @@ impl Source<'_> {
                 .iter()
                 .enumerate()
                 .map(|(i, g)| g - cost.get(i))
+                .collect(),
+            // + 0.0: equal counts give 0, never -0.
+            Source::Fewer(base, arm) => (0..base.len())
+                .map(|i| base.get(i) - arm.get(i) + 0.0)
                 .collect(),
         }
     }
@@ -430,6 +437,10 @@ pub fn yearly_bands(scenario: &Scenario, columns: &Columns) -> Vec<YearlyBand> {
                     Measure::ProgrammeCost => Source::Count(&p.programme_cost),
                     Measure::GrossSaving => Source::Money(&p.gross_saving),
                     Measure::NetSaving => Source::Net(&p.gross_saving, &p.programme_cost),
+                    Measure::ChildrenKeptOutOfCare => Source::Fewer(
+                        &columns.baseline[t].children_in_care,
+                        &cols.years[t].children_in_care,
+                    ),
                     _ => Source::Money(&cumulative[k][t]),
                 };
                 (year, name, m, source)
