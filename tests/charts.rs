@@ -465,3 +465,47 @@ fn no_system_font_library_is_linked() {
         assert!(!SYSTEM_FONT_CRATES.contains(&name), "linked: {line}");
     }
 }
+
+/// Who pays: the number at the end of each bar is that bar's figure (the gross saving's at the
+/// light bar, the programme cost's at the grey bar), and the net saving is labelled on its own.
+#[test]
+fn who_pays_labels_each_bar_with_its_own_figure() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = common::test_file("programme.toml");
+    prevsim(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "-n",
+            "60",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    let folder = out.path().join("programme");
+    let svg = fs::read_to_string(folder.join("chart-who-pays.svg")).unwrap();
+    let s = summary(&folder);
+    let mut bars = 0;
+    for iv in s["interventions"].as_object().unwrap().values() {
+        for (agency, a) in iv["agencies"].as_object().unwrap() {
+            let mean = |m: &str| a["metrics"][m]["mean"].as_f64().unwrap();
+            let gbp = prevsim::money::gbp;
+            let gross = mean("gross_saving_pv");
+            if gross != 0.0 {
+                let label = format!("gross saving {}", gbp(gross));
+                assert!(svg.contains(&label), "{agency}: no \"{label}\"");
+                bars += 1;
+            }
+            let cost = mean("programme_cost_pv");
+            if cost != 0.0 {
+                let label = format!("pays {} programme cost", gbp(cost));
+                assert!(svg.contains(&label), "{agency}: no \"{label}\"");
+                bars += 1;
+            }
+            let net = format!("net {} (mean)", gbp(mean("net_saving_pv")));
+            assert!(svg.contains(&net), "{agency}: no \"{net}\"");
+        }
+    }
+    assert!(bars >= 2, "only {bars} bars labelled");
+}

@@ -214,7 +214,17 @@ where
             } else {
                 format!("net {} (mean)", style.unit.amount(net.mean))
             };
-            end_label(&plot, &words, end + 10, y, true, edges, INK)?;
+            // Right of the interval; where it does not fit, left of it (never over it).
+            let (start, _) = px(net.p5.min(net.mean), net_y);
+            let (w, _) =
+                plot.estimate_text_size(&words, &font(TICK_SIZE).into_text_style(&plot))?;
+            let right =
+                end + 10 + w as i32 + 12 <= edges.1 || start - 10 - (w as i32) - 12 < edges.0;
+            if right {
+                end_label(&plot, &words, end + 10, y, true, edges, INK)?;
+            } else {
+                end_label(&plot, &words, start - 10, y, false, edges, INK)?;
+            }
         }
     }
     let (w, _) = legend.dim_in_pixel();
