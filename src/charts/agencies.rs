@@ -115,14 +115,8 @@ where
         rest = below;
         let colour = intervention_colour(k);
         let area = caption(&area, &format!("{}: who pays, who saves", iv.name), colour)?;
-        let n = iv.agencies.len() as f64;
-        let mut chart = ChartBuilder::on(&area)
-            .margin_right(40)
-            .margin_left(20)
-            .margin_bottom(30)
-            .x_label_area_size(frame::X_LABELS)
-            .y_label_area_size(10)
-            .build_cartesian_2d(lo..hi, 0.0..n)?;
+        let n = iv.agencies.len();
+        let mut chart = frame::rows_chart(&area, (lo, hi), n, (0, 30))?;
         frame::money_rows_mesh(
             &mut chart,
             style,
@@ -139,13 +133,11 @@ where
         };
         let edges = (0, width as i32);
         for (i, a) in iv.agencies.iter().enumerate() {
-            let top = n - i as f64;
             // The row: its heading, the bars (gross saving right, cost paid left), the net
             // saving's interval below them.
-            let bars = top - 0.45;
-            let net_y = top - 0.78;
+            let bars = frame::row_y(n, i, 0.45);
+            let net_y = frame::row_y(n, i, 0.78);
             let half = 0.12;
-            let (hx, hy) = px(lo, top - 0.04);
             let heading = if data.fixed {
                 a.name.clone()
             } else {
@@ -155,20 +147,9 @@ where
                     100.0 * a.prob_saves
                 )
             };
-            text(
-                &plot,
-                &heading,
-                (hx + 12, hy),
-                font(TICK_SIZE),
-                INK,
-                Pos::new(HPos::Left, VPos::Top),
-                width.saturating_sub(24),
-            )?;
+            frame::row_heading(&chart, n, i, &heading)?;
             // £0 across this row's bars and interval only, below its heading.
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, bars + half + 0.06), (0.0, net_y - half)],
-                INK.stroke_width(THIN + 1),
-            )))?;
+            frame::row_rule(&mut chart, 0.0, (net_y - half, bars + half + 0.06))?;
             let gross = a.gross_saving.mean;
             let cost = a.programme_cost.mean;
             chart.draw_series([

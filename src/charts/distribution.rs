@@ -228,24 +228,13 @@ where
         if hi > 0.0 { hi + 0.3 * span } else { 0.0 },
     );
     let area = caption(body, "Net saving, present value (fixed base case)", INK)?;
-    let n = values.len() as f64;
-    let mut chart = ChartBuilder::on(&area)
-        .margin_right(40)
-        .margin_left(20)
-        .margin_bottom(30)
-        .x_label_area_size(frame::X_LABELS)
-        .y_label_area_size(10)
-        .build_cartesian_2d(lo..hi, 0.0..n)?;
+    let n = values.len();
+    let mut chart = frame::rows_chart(&area, (lo, hi), n, (0, 30))?;
     frame::money_rows_mesh(&mut chart, style, "Net saving, present value", (lo, hi))?;
     for (k, (iv, v)) in data.interventions.iter().zip(&values).enumerate() {
-        let top = n - k as f64;
-        let y = top - 0.62;
+        let y = frame::row_y(n, k, 0.62);
         let colour = intervention_colour(k);
-        chart.draw_series(std::iter::once(Text::new(
-            format!(" {}", iv.name),
-            (lo, top - 0.06),
-            label(TICK_SIZE, INK, HPos::Left, VPos::Top),
-        )))?;
+        frame::row_heading(&chart, n, k, &iv.name)?;
         chart.draw_series(std::iter::once(Rectangle::new(
             [(0.0, y - 0.2), (*v, y + 0.2)],
             colour.mix(0.8).filled(),
@@ -260,10 +249,7 @@ where
             (*v, y),
             label(TICK_SIZE, INK, anchor, VPos::Center),
         )))?;
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(0.0, y - 0.3), (0.0, y + 0.3)],
-            INK.stroke_width(THIN + 1),
-        )))?;
+        frame::row_rule(&mut chart, 0.0, (y - 0.3, y + 0.3))?;
     }
     Ok(())
 }
