@@ -582,6 +582,19 @@ fn print_options(r: &prevsim::report::Report) {
     let (Some(pairs), Some(best)) = (&r.comparisons, &r.prob_best) else {
         return;
     };
+    if r.fixed {
+        // One value each: the differences, no chances.
+        println!("  options compared (fixed base case):");
+        for c in pairs {
+            println!(
+                "    {} minus {}: {}",
+                c.a,
+                c.b,
+                gbp(c.difference_net_saving_pv.mean)
+            );
+        }
+        return;
+    }
     let best: Vec<String> = best
         .iter()
         .map(|(name, p)| format!("{name} {}", percent(*p)))

@@ -172,6 +172,11 @@ pub enum Measure {
     NetSaving,
     /// Net saving summed from the first year (interventions only).
     CumulativeNetSaving,
+    /// Children kept out of care: children in care under the baseline minus under the
+    /// intervention, iteration by iteration (interventions only; negative when the intervention
+    /// has more in care). Its bands are percentiles of that difference, not differences of the
+    /// arms' percentiles.
+    ChildrenKeptOutOfCare,
 }
 
 impl Measure {
@@ -186,13 +191,14 @@ impl Measure {
     ];
 
     /// The measures only interventions have, after [`Measure::ARM`], in `yearly.csv` order.
-    pub const INTERVENTION: [Measure; 6] = [
+    pub const INTERVENTION: [Measure; 7] = [
         Measure::FamiliesTreated,
         Measure::FamiliesReached,
         Measure::ProgrammeCost,
         Measure::GrossSaving,
         Measure::NetSaving,
         Measure::CumulativeNetSaving,
+        Measure::ChildrenKeptOutOfCare,
     ];
 
     /// The name used in `yearly.csv`.
@@ -210,6 +216,7 @@ impl Measure {
             Measure::GrossSaving => "gross_saving",
             Measure::NetSaving => "net_saving",
             Measure::CumulativeNetSaving => "cumulative_net_saving",
+            Measure::ChildrenKeptOutOfCare => "children_kept_out_of_care",
         }
     }
 
@@ -225,6 +232,7 @@ impl Measure {
     pub fn unit(self) -> Unit {
         match self {
             Measure::ChildrenInCare
+            | Measure::ChildrenKeptOutOfCare
             | Measure::Families(_)
             | Measure::FamiliesTreated
             | Measure::FamiliesReached => Unit::Count,

@@ -244,10 +244,14 @@ fn the_fixed_base_case_gets_charts_too() {
     );
     let folder = out.path().join("agma-keep-1pct-out-of-care");
     // A one-year scenario has no time to show: no over-time, care population or ladder chart.
+    // A fixed base case has one value: no probability curve (a step from 100% to 0%) and no
+    // options chart (chances of 0% or 100%); the savings chart shows the values as bars.
     let over_time = [
         ChartKind::SavingsOverTime,
         ChartKind::CarePopulation,
         ChartKind::FamilyLadder,
+        ChartKind::ProbabilityCurve,
+        ChartKind::Options,
     ];
     for kind in over_time {
         assert!(!folder.join(format!("{}.png", kind.file_stem())).exists());
@@ -256,7 +260,34 @@ fn the_fixed_base_case_gets_charts_too() {
         .into_iter()
         .filter(|n| !over_time.iter().any(|k| n.starts_with(k.file_stem())))
         .collect();
-    assert_eq!(names.len(), 6);
+    assert_eq!(names.len(), 2);
+    // The savings chart draws each option's one value as a bar labelled with it.
+    let savings = fs::read_to_string(folder.join("chart-savings-distribution.svg")).unwrap();
+    let net = |k: &str| {
+        let json: serde_json::Value =
+            serde_json::from_slice(&fs::read(folder.join("summary.json")).unwrap()).unwrap();
+        json["interventions"][k]["metrics"]["net_saving_pv"]["mean"]
+            .as_f64()
+            .unwrap()
+    };
+    for k in [
+        "keep 1% out of care",
+        "keep 1% out, chaotic-family cost at home",
+    ] {
+        let label = prevsim::money::gbp(net(k));
+        assert!(
+            savings.contains(&label),
+            "no label {label} in the fixed chart"
+        );
+    }
+    // summary.md: one value per figure, not four equal columns, and no chances.
+    let md = fs::read_to_string(folder.join("summary.md")).unwrap();
+    assert!(md.contains("| Figure | Base case |"), "{md}");
+    assert!(!md.contains("| Mean |") && !md.contains("P5"), "{md}");
+    for line in md.lines().filter(|l| l.starts_with("| Net saving")) {
+        assert_eq!(line.matches('|').count(), 3, "{line}");
+    }
+    assert!(!md.contains("Chance of saving the most"), "{md}");
     for (name, bytes) in read_all(&folder, &names) {
         if name.ends_with(".png") {
             check_png(&name, &bytes);
@@ -433,4 +464,48 @@ fn no_system_font_library_is_linked() {
         let name = line.split_whitespace().next().unwrap_or("");
         assert!(!SYSTEM_FONT_CRATES.contains(&name), "linked: {line}");
     }
+}
+
+/// Who pays: the number at the end of each bar is that bar's figure (the gross saving's at the
+/// light bar, the programme cost's at the grey bar), and the net saving is labelled on its own.
+#[test]
+fn who_pays_labels_each_bar_with_its_own_figure() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = common::test_file("programme.toml");
+    prevsim(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "-n",
+            "60",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    let folder = out.path().join("programme");
+    let svg = fs::read_to_string(folder.join("chart-who-pays.svg")).unwrap();
+    let s = summary(&folder);
+    let mut bars = 0;
+    for iv in s["interventions"].as_object().unwrap().values() {
+        for (agency, a) in iv["agencies"].as_object().unwrap() {
+            let mean = |m: &str| a["metrics"][m]["mean"].as_f64().unwrap();
+            let gbp = prevsim::money::gbp;
+            let gross = mean("gross_saving_pv");
+            if gross != 0.0 {
+                let label = format!("gross saving {}", gbp(gross));
+                assert!(svg.contains(&label), "{agency}: no \"{label}\"");
+                bars += 1;
+            }
+            let cost = mean("programme_cost_pv");
+            if cost != 0.0 {
+                let label = format!("pays {} programme cost", gbp(cost));
+                assert!(svg.contains(&label), "{agency}: no \"{label}\"");
+                bars += 1;
+            }
+            let net = format!("net {} (mean)", gbp(mean("net_saving_pv")));
+            assert!(svg.contains(&net), "{agency}: no \"{net}\"");
+        }
+    }
+    assert!(bars >= 2, "only {bars} bars labelled");
 }

@@ -322,6 +322,69 @@ fn workbook_reads_back_with_every_sheet_and_the_run_s_figures() {
     for (t, v) in &net {
         assert_eq!(cell_f64(&row[2 + t]), Some(*v), "year {t}");
     }
+    // Yearly, per agency: its rows equal summary.json's yearly means; discounted and summed
+    // they give its net saving (present value) of summary.json, which the engine computes
+    // iteration by iteration; and the agencies' gross savings add up to yearly.csv's.
+    let mut gross = BTreeMap::new();
+    for rec in csv::Reader::from_reader(yearly.as_bytes()).records() {
+        let rec = rec.unwrap();
+        if &rec[1] == name && &rec[2] == "gross_saving" {
+            gross.insert(
+                rec[0].parse::<usize>().unwrap(),
+                rec[3].parse::<f64>().unwrap(),
+            );
+        }
+    }
+    let agencies = s["interventions"][name]["agencies"].as_object().unwrap();
+    assert_eq!(agencies.len(), 5);
+    let row_of = |label: &str| -> Vec<f64> {
+        let row = sheet
+            .rows()
+            .find(|r| r[0] == Data::String(name.to_string()) && r[1] == Data::String(label.into()))
+            .unwrap_or_else(|| panic!("no Yearly row \"{label}\""));
+        row[2..].iter().map(|d| cell_f64(d).unwrap()).collect()
+    };
+    let mut gross_sum = vec![0.0; net.len()];
+    for (agency, a) in agencies {
+        let json = |field: &str| -> Vec<f64> {
+            a["yearly"][field]
+                .as_array()
+                .unwrap_or_else(|| panic!("{agency}: no yearly {field}"))
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect()
+        };
+        for (label, field) in [
+            ("baseline cost (services)", "baseline_cost"),
+            ("intervention cost (services)", "intervention_cost"),
+            ("gross saving", "gross_saving"),
+            ("programme cost", "programme_cost"),
+            ("net saving", "net_saving"),
+        ] {
+            assert_eq!(
+                row_of(&format!("{agency}: {label}")),
+                json(field),
+                "{agency} {label}"
+            );
+        }
+        let cumulative = row_of(&format!("{agency}: cumulative discounted net saving"));
+        let pv = a["metrics"]["net_saving_pv"]["mean"].as_f64().unwrap();
+        let last = *cumulative.last().unwrap();
+        assert!(
+            (last - pv).abs() <= 1e-9 * pv.abs().max(1.0),
+            "{agency}: cumulative discounted net saving {last} against net_saving_pv {pv}"
+        );
+        for (t, g) in json("gross_saving").iter().enumerate() {
+            gross_sum[t] += g;
+        }
+    }
+    for (t, g) in &gross {
+        assert!(
+            (gross_sum[*t] - g).abs() <= 1e-9 * g.abs().max(1.0),
+            "year {t}: agencies' gross savings {} against yearly.csv's {g}",
+            gross_sum[*t]
+        );
+    }
     // Agencies: one row per agency.
     let sheet = wb.worksheet_range("Agencies").unwrap();
     assert_eq!(sheet.height(), 1 + 5);

@@ -106,6 +106,9 @@ fn yearly_bands_from_columns_equal_a_record_by_record_reference() {
                     Measure::GrossSaving => arm.saving_against(&it.baseline[t]),
                     Measure::NetSaving => net(t),
                     Measure::CumulativeNetSaving => (0..=t).map(net).sum(),
+                    Measure::ChildrenKeptOutOfCare => {
+                        it.baseline[t].children_in_care - arm.children_in_care
+                    }
                 }
             })
             .collect();
@@ -123,8 +126,30 @@ fn yearly_bands_from_columns_equal_a_record_by_record_reference() {
         }
         checked += 1;
     }
-    // Baseline 6 measures and the intervention 12, every year.
-    assert_eq!(checked, s.years as usize * 18);
+    // Baseline 6 measures and the intervention 13, every year.
+    assert_eq!(checked, s.years as usize * 19);
+    // Children kept out of care are the percentiles of the per-iteration difference, which
+    // are not the differences of the arms' percentiles (else the test above could not tell).
+    let band = |arm: &str, m: Measure, t: u32| {
+        bands
+            .iter()
+            .find(|b| b.arm == arm && b.measure == m && b.year == t)
+            .unwrap()
+            .clone()
+    };
+    let arm = s.interventions[0].name.as_str();
+    let differs = (0..s.years).any(|t| {
+        let kept = band(arm, Measure::ChildrenKeptOutOfCare, t);
+        let (b, i) = (
+            band(BASELINE, Measure::ChildrenInCare, t),
+            band(arm, Measure::ChildrenInCare, t),
+        );
+        kept.p5 != b.p5 - i.p5 || kept.p95 != b.p95 - i.p95
+    });
+    assert!(
+        differs,
+        "the bands equal differences of percentiles in every year"
+    );
     assert!(
         bands
             .iter()
@@ -182,6 +207,13 @@ fn plot_draws_a_folder_written_before_the_columns() {
     assert!(
         drawn == then,
         "the redrawn chart differs from the one written then"
+    );
+    // Its yearly.csv has no children_kept_out_of_care: the care chart is drawn from the arms'
+    // means and says why it has no bands.
+    let care = fs::read_to_string(work.join("chart-care-population.svg")).unwrap();
+    assert!(
+        care.contains("mean only") && care.contains("re-run the scenario"),
+        "the care chart of an older folder does not say why it has no bands"
     );
 }
 

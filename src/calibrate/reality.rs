@@ -241,15 +241,23 @@ impl RealityCheck {
         }
         if let Some((o, children)) = self.outturn {
             out.push_str(&format!(
-                "    2009-10 outturn on children looked after: {} gross ({} net) for {} children looked after at 31 March 2010 = {} gross per child ({} net); the scenario's care cost: {} a child (P5-P95 {} to {})\n",
+                "    2009-10 outturn on children looked after: {} gross ({} net) for {} children looked after at 31 March 2010 = {} gross per child ({} net); the scenario's care cost: {} a child{}\n",
                 gbp(o.gross),
                 gbp(o.net),
                 count(Some(children)),
                 gbp(o.gross / children),
                 gbp(o.net / children),
                 gbp(self.care_cost.0),
-                gbp(self.care_cost.1),
-                gbp(self.care_cost.2)
+                // One value (a fixed base case, or a known cost): no range to give.
+                if self.care_cost.1 == self.care_cost.2 {
+                    String::new()
+                } else {
+                    format!(
+                        " (P5-P95 {} to {})",
+                        gbp(self.care_cost.1),
+                        gbp(self.care_cost.2)
+                    )
+                }
             ));
             out.push_str("    (outturn is what the service spent in the year divided by the children looked after at its end: an average over every placement and the service's overheads, not the cost of one more placement, and not a cost a council saves when one child stays out of care)\n");
         }

@@ -4,13 +4,13 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
 use super::DrawResult;
 use super::compute::{pad, with_zero};
 use super::data::ChartData;
-use super::frame::{self, Heading, label, page, text};
-use super::style::{INK, LINE, Style, THIN, TICK_SIZE, font, intervention_colour};
+use super::frame::{self, Heading, label, page};
+use super::style::{INK, LINE, Style, THIN, TICK_SIZE, intervention_colour};
 
 const ROW: u32 = 120;
 
@@ -73,7 +73,7 @@ where
     let heading = heading(scenarios, style);
     let body = page(root, &heading)?;
     let rows = rows(scenarios);
-    let n = rows.len().max(1) as f64;
+    let n = rows.len();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for (d, k) in &rows {
         let s = d.interventions[*k].net_summary;
@@ -85,26 +85,18 @@ where
     }
     let (lo, hi, zero_shown) = with_zero(lo, hi);
     let (lo, hi) = pad(lo, hi);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_top(10)
-        .margin_right(40)
-        .margin_left(20)
-        .x_label_area_size(frame::X_LABELS)
-        .y_label_area_size(10)
-        .build_cartesian_2d(lo..hi, 0.0..n)?;
+    let mut chart = frame::rows_chart(&body, (lo, hi), n, (10, 0))?;
     frame::money_rows_mesh(&mut chart, style, "Net saving, present value", (lo, hi))?;
-    let plot = chart.plotting_area().strip_coord_spec();
-    let (width, _) = plot.dim_in_pixel();
     for (i, (d, k)) in rows.iter().enumerate() {
         let iv = &d.interventions[*k];
         let s = iv.net_summary;
         let colour = intervention_colour(*k);
-        let y = n - i as f64 - 0.62;
+        let y = frame::row_y(n, i, 0.62);
         let half = 0.16;
-        let (px, py) = chart.backend_coord(&(lo, n - i as f64 - 0.08));
-        let (bx, by) = plot.get_base_pixel();
-        text(
-            &plot,
+        frame::row_heading(
+            &chart,
+            n,
+            i,
             &format!(
                 "{}: {} ({} year{}, {})",
                 d.display_name(),
@@ -113,17 +105,9 @@ where
                 if d.years == 1 { "" } else { "s" },
                 d.run_note()
             ),
-            (px - bx + 12, py - by),
-            font(TICK_SIZE),
-            INK,
-            Pos::new(HPos::Left, VPos::Top),
-            width.saturating_sub(24),
         )?;
         if zero_shown {
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, y - 0.3), (0.0, y + 0.3)],
-                INK.stroke_width(THIN + 1),
-            )))?;
+            frame::row_rule(&mut chart, 0.0, (y - 0.3, y + 0.3))?;
         }
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(s.p5, y), (s.p95, y)],

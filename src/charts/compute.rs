@@ -137,6 +137,47 @@ pub fn fan(series: &[(u32, Band)]) -> Vec<FanPoint> {
         .collect()
 }
 
+/// Where the children kept out of care come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeptOutSource {
+    /// `yearly.csv`'s `children_kept_out_of_care`: bands of the per-iteration difference.
+    Bands,
+    /// A folder written before that measure: the difference of the arms' mean children in
+    /// care, which equals the mean of the difference (a mean is linear); no bands.
+    MeansOnly,
+}
+
+/// Children kept out of care by an intervention, year by year: the baseline's children in care
+/// minus the intervention's. From the per-iteration difference's bands when the results have
+/// them; otherwise (older folders) from the arms' means, every percentile set to the mean.
+/// Empty when the results have neither.
+pub fn kept_out_of_care(data: &ChartData, arm: &str) -> (Vec<FanPoint>, KeptOutSource) {
+    use crate::vocab::Measure;
+    let bands = data.series(arm, Measure::ChildrenKeptOutOfCare);
+    if !bands.is_empty() {
+        return (fan(bands), KeptOutSource::Bands);
+    }
+    let base = data.series(crate::report::BASELINE, Measure::ChildrenInCare);
+    let with = data.series(arm, Measure::ChildrenInCare);
+    let points = base
+        .iter()
+        .filter_map(|(year, b)| {
+            let (_, a) = with.iter().find(|(y, _)| y == year)?;
+            let d = b.mean - a.mean + 0.0;
+            let band = Band {
+                mean: d,
+                p5: d,
+                p25: d,
+                p50: d,
+                p75: d,
+                p95: d,
+            };
+            Some(FanPoint { year: *year, band })
+        })
+        .collect();
+    (points, KeptOutSource::MeansOnly)
+}
+
 /// The first year whose median cumulative net saving is above zero, if any.
 pub fn payback_year(cumulative: &[FanPoint]) -> Option<u32> {
     cumulative.iter().find(|p| p.band.p50 > 0.0).map(|p| p.year)

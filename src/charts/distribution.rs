@@ -15,15 +15,24 @@ use crate::money::percent;
 
 const PANEL: u32 = 540;
 
+/// Pixels per intervention of a fixed base case's bars.
+const FIXED_ROW: u32 = 110;
+
 pub fn height(data: &ChartData) -> Option<u32> {
     let n = data.interventions.len() as u32;
-    (n > 0).then(|| frame::HEADER + frame::FOOTER + n * PANEL)
+    let body = if data.fixed {
+        frame::CAPTION + frame::X_LABELS + 30 + n * FIXED_ROW
+    } else {
+        n * PANEL
+    };
+    (n > 0).then(|| frame::HEADER + frame::FOOTER + body)
 }
 
 /// What the chart shows: its default subtitle.
 pub fn shows(data: &ChartData) -> &'static str {
     if data.fixed {
-        "Fixed base case: one net saving (present value) per intervention; run without --fixed for its distribution"
+        "Fixed base case (every input at its mean): each intervention's net saving, present \
+         value. Run without --fixed for the range and the chance of saving money"
     } else {
         "How much could it save? Net saving (present value) across the model's iterations"
     }
@@ -38,6 +47,9 @@ pub fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    if data.fixed {
+        return draw_fixed(body, data, style);
+    }
     let (lo, hi, zero_shown) = net_saving_axis(data);
     let bins = bin_count(
         data.interventions
@@ -187,6 +199,57 @@ where
                 )))?;
             }
         }
+    }
+    Ok(())
+}
+
+/// A fixed base case: one value per intervention, so a bar from £0 to it, labelled with the
+/// amount (a histogram of one bar would say nothing more, and hide £0).
+fn draw_fixed<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    style: &Style,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let values: Vec<f64> = data
+        .interventions
+        .iter()
+        .map(|i| i.net_summary.mean)
+        .collect();
+    let lo = values.iter().fold(0.0f64, |a, v| a.min(*v));
+    let hi = values.iter().fold(0.0f64, |a, v| a.max(*v));
+    // £0 at the edge when every value is on one side; room for the labels beyond the
+    // longest bar.
+    let span = (hi - lo).max(1.0);
+    let (lo, hi) = (
+        if lo < 0.0 { lo - 0.3 * span } else { 0.0 },
+        if hi > 0.0 { hi + 0.3 * span } else { 0.0 },
+    );
+    let area = caption(body, "Net saving, present value (fixed base case)", INK)?;
+    let n = values.len();
+    let mut chart = frame::rows_chart(&area, (lo, hi), n, (0, 30))?;
+    frame::money_rows_mesh(&mut chart, style, "Net saving, present value", (lo, hi))?;
+    for (k, (iv, v)) in data.interventions.iter().zip(&values).enumerate() {
+        let y = frame::row_y(n, k, 0.62);
+        let colour = intervention_colour(k);
+        frame::row_heading(&chart, n, k, &iv.name)?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(0.0, y - 0.2), (*v, y + 0.2)],
+            colour.mix(0.8).filled(),
+        )))?;
+        let (words, anchor) = if *v >= 0.0 {
+            (format!(" {}", style.unit.amount(*v)), HPos::Left)
+        } else {
+            (format!("{} ", style.unit.amount(*v)), HPos::Right)
+        };
+        chart.draw_series(std::iter::once(Text::new(
+            words,
+            (*v, y),
+            label(TICK_SIZE, INK, anchor, VPos::Center),
+        )))?;
+        frame::row_rule(&mut chart, 0.0, (y - 0.3, y + 0.3))?;
     }
     Ok(())
 }

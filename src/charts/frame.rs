@@ -270,3 +270,75 @@ where
 pub fn label(size: f64, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
     font(size).color(&colour).pos(Pos::new(h, v))
 }
+
+/// The chart of a panel of labelled rows over a shared x axis from `lo` to `hi` (the options,
+/// value-of-information, tornado, comparison, who-pays and fixed savings charts): row `i`,
+/// counted from the top, spans `rows - i - 1` to `rows - i` on the y axis, with its heading on
+/// its top line ([`row_heading`]) and its marks below it ([`row_y`]). `top` and `bottom` are
+/// margins in pixels.
+pub fn rows_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    (lo, hi): (f64, f64),
+    rows: usize,
+    (top, bottom): (u32, u32),
+) -> DrawResult<super::over_time::Plot<'a, DB>>
+where
+    DB::ErrorType: 'static,
+{
+    Ok(ChartBuilder::on(area)
+        .margin_top(top)
+        .margin_bottom(bottom)
+        .margin_right(40)
+        .margin_left(20)
+        .x_label_area_size(X_LABELS)
+        .y_label_area_size(10)
+        .build_cartesian_2d(lo..hi, 0.0..rows.max(1) as f64)?)
+}
+
+/// The y of row `i`'s marks: `depth` (in rows) below the top of the row, under its heading.
+pub fn row_y(rows: usize, i: usize, depth: f64) -> f64 {
+    rows.max(1) as f64 - i as f64 - depth
+}
+
+/// Writes row `i`'s heading on its top line, from the left edge of the plot, shrunk to fit its
+/// width.
+pub fn row_heading<DB: DrawingBackend>(
+    chart: &super::over_time::Plot<'_, DB>,
+    rows: usize,
+    i: usize,
+    words: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let plot = chart.plotting_area().strip_coord_spec();
+    let (width, _) = plot.dim_in_pixel();
+    let (bx, by) = plot.get_base_pixel();
+    let (px, py) = chart.backend_coord(&(chart.x_range().start, row_y(rows, i, 0.04)));
+    text(
+        &plot,
+        words,
+        (px - bx + 12, py - by),
+        font(style::TICK_SIZE),
+        INK,
+        Pos::new(HPos::Left, VPos::Top),
+        width.saturating_sub(24),
+    )
+}
+
+/// A vertical reference line at `x` (£0, or a base case) across one row's marks only, from
+/// `from` to `to` on the y axis, so that it never strikes through a row's heading.
+pub fn row_rule<DB: DrawingBackend>(
+    chart: &mut super::over_time::Plot<'_, DB>,
+    x: f64,
+    (from, to): (f64, f64),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(x, from), (x, to)],
+        INK.stroke_width(style::THIN + 1),
+    )))?;
+    Ok(())
+}

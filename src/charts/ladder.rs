@@ -60,8 +60,12 @@ pub fn height(data: &ChartData) -> Option<u32> {
 }
 
 /// What the chart shows: its default subtitle.
-pub fn shows(_data: &ChartData) -> &'static str {
-    "Families in each state, intervention minus baseline (mean across iterations): above 0 more, below 0 fewer"
+pub fn shows(data: &ChartData) -> &'static str {
+    if data.fixed {
+        "Families in each state, intervention minus baseline (fixed base case): above 0 more, below 0 fewer"
+    } else {
+        "Families in each state, intervention minus baseline (mean across iterations): above 0 more, below 0 fewer"
+    }
 }
 
 /// Draws the panels into `body`, the page below the heading.

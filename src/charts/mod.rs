@@ -8,7 +8,7 @@
 //! | `chart-savings-distribution` | histogram of the net saving (PV) over iterations, mean, P5, P95 and zero marked; one panel per intervention |
 //! | `chart-probability-curve` | for each amount, the probability of saving more than it (the S-curve) |
 //! | `chart-savings-over-time` | fan charts of the yearly and the cumulative net saving, payback year marked |
-//! | `chart-care-population` | children in care per year, baseline and intervention, with bands |
+//! | `chart-care-population` | children kept out of care per year (baseline minus intervention, per iteration), median with bands |
 //! | `chart-family-ladder` | families per state per year, stacked, baseline and each intervention, and each intervention's change per state |
 //! | `chart-who-pays` | with `[agencies]`: per agency, gross saving, programme cost paid and net saving |
 //! | `chart-options` | with two or more interventions: the chance each option is best, and each pair's difference in net saving |

@@ -6,13 +6,12 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::DrawResult;
 use super::compute::{pad, with_zero};
 use super::data::ChartData;
-use super::frame::{self, caption, text};
-use super::style::{BASELINE, INK, LINE, Style, THIN, TICK_SIZE, font, intervention_colour};
+use super::frame::{self, caption};
+use super::style::{BASELINE, INK, LINE, Style, THIN, intervention_colour};
 use crate::compare::{Comparisons, compare_options};
 
 const ROW: u32 = 100;
@@ -35,6 +34,11 @@ fn panel(rows: usize) -> u32 {
 }
 
 pub fn height(data: &ChartData) -> Option<u32> {
+    // A fixed base case has no chances to compare (each is 0% or 100%): the savings chart
+    // shows the options' values side by side instead.
+    if data.fixed {
+        return None;
+    }
     let c = comparisons(data)?;
     Some(frame::HEADER + frame::FOOTER + panel(c.prob_best.len()) + panel(c.comparisons.len()))
 }
@@ -70,14 +74,8 @@ where
         "Chance of saving the most (ties share the iteration)",
         INK,
     )?;
-    let n = c.prob_best.len() as f64;
-    let mut chart = ChartBuilder::on(&area)
-        .margin_right(40)
-        .margin_left(20)
-        .margin_bottom(30)
-        .x_label_area_size(frame::X_LABELS)
-        .y_label_area_size(10)
-        .build_cartesian_2d(0.0..1.0, 0.0..n)?;
+    let n = c.prob_best.len();
+    let mut chart = frame::rows_chart(&area, (0.0, 1.0), n, (0, 30))?;
     let mut mesh = chart.configure_mesh();
     frame::style_mesh(&mut mesh);
     mesh.x_desc("Share of iterations in which the option's net saving is the largest")
@@ -87,27 +85,14 @@ where
         .x_labels(6)
         .y_labels(0)
         .draw()?;
-    let plot = chart.plotting_area().strip_coord_spec();
-    let (width, _) = plot.dim_in_pixel();
-    let (bx, by) = plot.get_base_pixel();
     for (i, (name, p)) in c.prob_best.iter().enumerate() {
         let colour = if i == 0 {
             BASELINE
         } else {
             intervention_colour(i - 1)
         };
-        let top = n - i as f64;
-        let (px, py) = chart.backend_coord(&(0.0, top - 0.04));
-        text(
-            &plot,
-            &format!("{name}: {:.1}%", 100.0 * p),
-            (px - bx + 12, py - by),
-            font(TICK_SIZE),
-            INK,
-            Pos::new(HPos::Left, VPos::Top),
-            width.saturating_sub(24),
-        )?;
-        let y = top - 0.64;
+        frame::row_heading(&chart, n, i, &format!("{name}: {:.1}%", 100.0 * p))?;
+        let y = frame::row_y(n, i, 0.64);
         chart.draw_series(std::iter::once(Rectangle::new(
             [(0.0, y - 0.2), (*p, y + 0.2)],
             colour.filled(),
@@ -130,41 +115,28 @@ where
         "Difference in net saving (present value), first option minus second",
         INK,
     )?;
-    let n = c.comparisons.len() as f64;
+    let n = c.comparisons.len();
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
     for d in &c.comparisons {
         lo = lo.min(d.difference_net_saving_pv.p5);
         hi = hi.max(d.difference_net_saving_pv.p95);
     }
-    let (lo, hi, _) = with_zero(lo, hi);
+    let (lo, hi, zero_shown) = with_zero(lo, hi);
     let (lo, hi) = pad(lo, hi);
-    let mut chart = ChartBuilder::on(&area)
-        .margin_right(40)
-        .margin_left(20)
-        .margin_bottom(30)
-        .x_label_area_size(frame::X_LABELS)
-        .y_label_area_size(10)
-        .build_cartesian_2d(lo..hi, 0.0..n)?;
+    let mut chart = frame::rows_chart(&area, (lo, hi), n, (0, 30))?;
     frame::money_rows_mesh(
         &mut chart,
         style,
         "Difference in net saving, present value",
         (lo, hi),
     )?;
-    chart.draw_series(std::iter::once(PathElement::new(
-        vec![(0.0, 0.0), (0.0, n)],
-        INK.stroke_width(THIN + 1),
-    )))?;
-    let plot = chart.plotting_area().strip_coord_spec();
-    let (width, _) = plot.dim_in_pixel();
-    let (bx, by) = plot.get_base_pixel();
     for (i, d) in c.comparisons.iter().enumerate() {
-        let top = n - i as f64;
-        let y = top - 0.64;
+        let y = frame::row_y(n, i, 0.64);
         let s = d.difference_net_saving_pv;
-        let (px, py) = chart.backend_coord(&(lo, top - 0.04));
-        text(
-            &plot,
+        frame::row_heading(
+            &chart,
+            n,
+            i,
             &format!(
                 "{} minus {}: mean {}; the first saves more in {:.1}% of iterations",
                 d.a,
@@ -172,12 +144,11 @@ where
                 style.unit.amount(s.mean),
                 100.0 * d.prob_a_saves_more
             ),
-            (px - bx + 12, py - by),
-            font(TICK_SIZE),
-            INK,
-            Pos::new(HPos::Left, VPos::Top),
-            width.saturating_sub(24),
         )?;
+        // £0 (no difference) across this row's marks only, below its heading.
+        if zero_shown {
+            frame::row_rule(&mut chart, 0.0, (y - 0.25, y + 0.25))?;
+        }
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(s.p5, y), (s.p95, y)],
             INK.stroke_width(LINE),

@@ -100,54 +100,13 @@ where
     Ok(())
 }
 
-/// Picks one percentile of a fan point.
-type Percentile = fn(&FanPoint) -> f64;
-
-/// Draws a fan as lines only (median solid, P25 and P75 dashed, P5 and P95 dotted), so that a
-/// filled fan drawn with it stays readable: used for the baseline beside an intervention.
-pub fn draw_fan_outline<DB: DrawingBackend>(
-    chart: &mut Plot<'_, DB>,
-    points: &[FanPoint],
-    colour: RGBColor,
-    offset: f64,
-    box_width: f64,
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    let x = |p: &FanPoint| shown_year(p.year) + offset;
-    let lines: [(Percentile, u32, u32, u32); 5] = [
-        (|p| p.band.p5, 4, 6, THIN),
-        (|p| p.band.p95, 4, 6, THIN),
-        (|p| p.band.p25, 14, 8, THIN + 1),
-        (|p| p.band.p75, 14, 8, THIN + 1),
-        (|p| p.band.p50, 0, 0, LINE),
-    ];
-    for (value, dash, gap, width) in lines {
-        let path: Vec<(f64, f64)> = if points.len() == 1 {
-            let p = &points[0];
-            let y = value(p);
-            vec![(x(p) - box_width / 2.0, y), (x(p) + box_width / 2.0, y)]
-        } else {
-            points.iter().map(|p| (x(p), value(p))).collect()
-        };
-        if dash == 0 {
-            chart.draw_series(LineSeries::new(path, colour.stroke_width(width)))?;
-        } else {
-            chart.draw_series(DashedLineSeries::new(
-                path,
-                dash,
-                gap,
-                colour.stroke_width(width),
-            ))?;
-        }
-    }
-    Ok(())
-}
-
 /// What the chart shows: its default subtitle.
-pub fn shows(_data: &ChartData) -> &'static str {
-    "When does it pay back? Net saving by year (undiscounted): median, P25-P75 and P5-P95 bands"
+pub fn shows(data: &ChartData) -> &'static str {
+    if data.fixed {
+        "When does it pay back? Net saving by year (undiscounted), fixed base case"
+    } else {
+        "When does it pay back? Net saving by year (undiscounted): median, P25-P75 and P5-P95 bands"
+    }
 }
 
 /// Draws the panels into `body`, the page below the heading.
@@ -176,6 +135,8 @@ where
             Some(p) => (
                 p.p50,
                 match p.p50 {
+                    Some(y) if data.fixed => format!("pays back in year {}", shown_year(y)),
+                    None if data.fixed => format!("no payback within {} years", data.years),
                     Some(y) => format!(
                         "median payback in year {}{}",
                         shown_year(y),

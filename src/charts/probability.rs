@@ -22,7 +22,9 @@ const MARKED: f64 = 0.8;
 
 pub fn height(data: &ChartData) -> Option<u32> {
     let n = data.interventions.len() as u32;
-    (n > 0).then_some(frame::HEADER + frame::FOOTER + PLOT + LEGEND_ROW * n + 20)
+    // A fixed base case has one value: its "curve" is a step from 100% to 0% that says no
+    // more than the value itself (the savings chart shows it), so it is left out.
+    (n > 0 && !data.fixed).then_some(frame::HEADER + frame::FOOTER + PLOT + LEGEND_ROW * n + 20)
 }
 
 /// What the chart shows: its default subtitle.

@@ -201,7 +201,7 @@ where
         )
     };
     let area = caption(area, &title, INK)?;
-    let n = rows.len().max(1) as f64;
+    let n = rows.len().max(1);
     let mut hi = evpi.value + 2.0 * evpi.se;
     for r in rows {
         hi = hi.max(r.evppi.value + 2.0 * r.evppi.se);
@@ -211,29 +211,17 @@ where
     }
     // Room on the right for the value labels.
     let hi = hi * 1.3;
-    let mut chart = ChartBuilder::on(&area)
-        .margin_top(40)
-        .margin_right(40)
-        .margin_left(20)
-        .margin_bottom(10)
-        .x_label_area_size(frame::X_LABELS)
-        .y_label_area_size(10)
-        .build_cartesian_2d(0.0..hi, 0.0..n)?;
+    let mut chart = frame::rows_chart(&area, (0.0, hi), n, (40, 10))?;
     frame::money_rows_mesh(
         &mut chart,
         style,
         "Expected value of the information, present value",
         (0.0, hi),
     )?;
-    let plot = chart.plotting_area().strip_coord_spec();
-    let (width, _) = plot.dim_in_pixel();
-    let (bx, by) = plot.get_base_pixel();
     for (i, r) in rows.iter().enumerate() {
-        let top = n - i as f64;
-        let y = top - 0.66;
+        let y = frame::row_y(n, i, 0.66);
         let half = 0.2;
         let colour = intervention_colour(usize::from(r.group));
-        let (px, py) = chart.backend_coord(&(0.0, top - 0.04));
         let share = if evpi.value > 0.0 {
             format!(", {:.0}% of EVPI", 100.0 * r.evppi.value / evpi.value)
         } else {
@@ -247,15 +235,7 @@ where
         } else {
             ""
         };
-        text(
-            &plot,
-            &format!("{}{explains}{check}", r.label),
-            (px - bx + 8, py - by),
-            font(TICK_SIZE),
-            INK,
-            Pos::new(HPos::Left, VPos::Top),
-            width.saturating_sub(16),
-        )?;
+        frame::row_heading(&chart, n, i, &format!("{}{explains}{check}", r.label))?;
         chart.draw_series(std::iter::once(Rectangle::new(
             [(0.0, y - half), (r.evppi.value, y + half)],
             colour.mix(0.75).filled(),
@@ -275,10 +255,10 @@ where
         )))?;
     }
     if evpi.value > 0.0 {
-        chart.draw_series(dashed(evpi.value, 0.0, n, 4 * rows.len().max(1)))?;
+        chart.draw_series(dashed(evpi.value, 0.0, n as f64, 4 * n))?;
         chart.draw_series(std::iter::once(Text::new(
             format!("EVPI {}", style.unit.amount(evpi.value)),
-            (evpi.value, n),
+            (evpi.value, n as f64),
             label(TICK_SIZE, INK, HPos::Center, VPos::Bottom),
         )))?;
     }
@@ -298,7 +278,7 @@ where
         "Each agency valuing the decision by its own net saving: EVPI (grey), learning the programme's effect (blue)",
         INK,
     )?;
-    let n = a.agencies.len() as f64;
+    let n = a.agencies.len();
     let mut hi: f64 = 0.0;
     for b in &a.agencies {
         hi = hi.max(b.evpi.value + 2.0 * b.evpi.se);
@@ -307,20 +287,9 @@ where
         hi = 1.0;
     }
     let hi = hi * 1.35;
-    let mut chart = ChartBuilder::on(&area)
-        .margin_right(40)
-        .margin_left(20)
-        .margin_bottom(30)
-        .x_label_area_size(frame::X_LABELS)
-        .y_label_area_size(10)
-        .build_cartesian_2d(0.0..hi, 0.0..n)?;
+    let mut chart = frame::rows_chart(&area, (0.0, hi), n, (0, 30))?;
     frame::money_rows_mesh(&mut chart, style, "Present value", (0.0, hi))?;
-    let plot = chart.plotting_area().strip_coord_spec();
-    let (width, _) = plot.dim_in_pixel();
-    let (bx, by) = plot.get_base_pixel();
     for (i, b) in a.agencies.iter().enumerate() {
-        let top = n - i as f64;
-        let (px, py) = chart.backend_coord(&(0.0, top - 0.04));
         let effect = output::evaluation(b);
         let words = match effect {
             Some(g) => format!(
@@ -331,16 +300,8 @@ where
             ),
             None => format!("{}: EVPI {}", b.name, style.unit.amount(b.evpi.value)),
         };
-        text(
-            &plot,
-            &words,
-            (px - bx + 8, py - by),
-            font(TICK_SIZE),
-            INK,
-            Pos::new(HPos::Left, VPos::Top),
-            width.saturating_sub(16),
-        )?;
-        let y = top - 0.62;
+        frame::row_heading(&chart, n, i, &words)?;
+        let y = frame::row_y(n, i, 0.62);
         chart.draw_series(std::iter::once(Rectangle::new(
             [(0.0, y), (b.evpi.value, y + 0.17)],
             MUTED.mix(0.55).filled(),

@@ -218,6 +218,26 @@ impl Source {
             .collect()
     }
 
+    /// One agency's yearly means for one intervention (`summary.json`'s
+    /// `interventions.<name>.agencies.<agency>.yearly`), in the scenario's order of agencies;
+    /// empty without agencies or for results written before they were kept.
+    pub fn agency_yearly(&self, intervention: &str) -> Vec<(String, crate::report::AgencyYearly)> {
+        let Some(agencies) = self
+            .intervention(intervention)
+            .and_then(|i| i.get("agencies"))
+            .and_then(Value::as_object)
+        else {
+            return Vec::new();
+        };
+        agencies
+            .iter()
+            .filter_map(|(name, a)| {
+                let yearly = serde_json::from_value(a.get("yearly")?.clone()).ok()?;
+                Some((name.clone(), yearly))
+            })
+            .collect()
+    }
+
     /// Share of iterations with a positive net saving.
     pub fn prob_net_saving_positive(&self, intervention: &str) -> Option<f64> {
         self.intervention(intervention)?

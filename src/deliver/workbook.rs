@@ -261,6 +261,39 @@ fn yearly(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> 
             &s.yearly_mean(&name, "children_in_care"),
             &f.number,
         )?;
+        // Each agency's (budget's) rows: who pays and who saves, year by year.
+        for (agency, a) in s.agency_yearly(&name) {
+            let discounted: Vec<f64> = a
+                .net_saving
+                .iter()
+                .zip(&factors)
+                .map(|(n, d)| n * d)
+                .collect();
+            let cumulative: Vec<f64> = discounted
+                .iter()
+                .scan(0.0, |acc, x| {
+                    *acc += x;
+                    Some(*acc)
+                })
+                .collect();
+            let rows: [(&str, &[f64], &Format); 8] = [
+                ("baseline cost (services)", &a.baseline_cost, &f.money),
+                (
+                    "intervention cost (services)",
+                    &a.intervention_cost,
+                    &f.money,
+                ),
+                ("gross saving", &a.gross_saving, &f.money),
+                ("programme cost", &a.programme_cost, &f.money),
+                ("net saving", &a.net_saving, &f.money),
+                ("discount factor", &factors, &f.factor),
+                ("discounted net saving", &discounted, &f.money),
+                ("cumulative discounted net saving", &cumulative, &f.money),
+            ];
+            for (what, values, fmt) in rows {
+                line(ws, &name, &format!("{agency}: {what}"), values, fmt)?;
+            }
+        }
     }
     line(
         ws,
@@ -270,7 +303,7 @@ fn yearly(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> 
         &f.number,
     )?;
     ws.set_column_width(0, 30)?;
-    ws.set_column_width(1, 34)?;
+    ws.set_column_width(1, 52)?;
     for t in 0..years {
         ws.set_column_width(2 + t as u16, 14)?;
     }

@@ -7,7 +7,7 @@
 //! held as 32-bit integers while they are whole numbers that fit (always, in Monte Carlo), as
 //! `f64` otherwise (fixed mode's expected counts).
 
-use super::{IterationResult, metrics::Metrics};
+use super::{CostSplit, IterationResult, metrics::Metrics};
 use crate::scenario::Scenario;
 use crate::vocab::{AgencyMetric, Metric};
 
@@ -140,6 +140,51 @@ pub struct InterventionColumns {
     /// Per agency (only when the scenario names agencies), per metric in
     /// [`AgencyMetric::ALL`] order.
     pub agencies: Vec<Vec<Vec<f64>>>,
+    /// Per year and agency (year by year, agencies within a year; only when the scenario
+    /// names agencies): sums over the iterations held of the agency's share of the baseline's
+    /// service costs and of its gross saving, undiscounted, for the agencies' yearly means.
+    /// Held as [`ExactSum`]s, so that shards add up to exactly the sums of a single run.
+    pub agency_years: Vec<[ExactSum; 2]>,
+}
+
+/// A sum of money in fixed point (units of 2^-20 pounds, about a millionth of a penny), exact
+/// and so independent of the order in which values are added: a run split into shards sums to
+/// the same bits as the whole run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExactSum(pub i128);
+
+impl ExactSum {
+    const SCALE: f64 = 1_048_576.0;
+
+    /// Adds a value (rounded to the nearest 2^-20 pound).
+    pub fn add(&mut self, x: f64) {
+        self.0 = self.0.saturating_add((x * Self::SCALE).round() as i128);
+    }
+
+    /// The mean of `n` values summed.
+    pub fn mean(self, n: usize) -> f64 {
+        if n == 0 {
+            return f64::NAN;
+        }
+        self.0 as f64 / Self::SCALE / n as f64 + 0.0
+    }
+}
+
+impl InterventionColumns {
+    /// Means across the iterations held, per agency and year: (the agency's share of the
+    /// baseline's service costs, its gross saving), both undiscounted.
+    pub fn agency_year_means(&self, agencies: usize, n: usize) -> Vec<Vec<(f64, f64)>> {
+        (0..agencies)
+            .map(|a| {
+                self.agency_years
+                    .iter()
+                    .skip(a)
+                    .step_by(agencies.max(1))
+                    .map(|[base, gross]| (base.mean(n), gross.mean(n)))
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 impl InterventionColumns {
@@ -167,6 +212,8 @@ pub struct Columns {
     pub baseline: Vec<YearColumns>,
     /// In the scenario's order.
     pub interventions: Vec<InterventionColumns>,
+    /// Who pays for each cost, per intervention (empty without agencies).
+    splits: Vec<CostSplit>,
 }
 
 impl Columns {
@@ -198,8 +245,18 @@ impl Columns {
                     metrics: vec![Vec::new(); Metric::ALL.len()],
                     payback: Vec::new(),
                     agencies: vec![vec![Vec::new(); AgencyMetric::ALL.len()]; agencies],
+                    agency_years: vec![[ExactSum::default(); 2]; years * agencies],
                 })
                 .collect(),
+            splits: if agencies > 0 {
+                scenario
+                    .interventions
+                    .iter()
+                    .map(|lever| super::cost_split(&scenario.agencies, lever))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -262,6 +319,21 @@ impl Columns {
             }
             push_metrics(cols, &out.metrics);
         }
+        for ((cols, out), split) in self
+            .interventions
+            .iter_mut()
+            .zip(&it.interventions)
+            .zip(&self.splits)
+        {
+            let agencies = cols.agencies.len();
+            for (t, (base, arm)) in it.baseline.iter().zip(&out.years).enumerate() {
+                for a in 0..agencies {
+                    let [b, g] = &mut cols.agency_years[t * agencies + a];
+                    b.add(split.cost(a, base));
+                    g.add(split.saving(a, base, arm));
+                }
+            }
+        }
     }
 
     /// Appends the iterations of `other`, which must start where these end.
@@ -298,6 +370,11 @@ impl Columns {
                     p.extend_from_slice(q);
                 }
             }
+            for (x, y) in a.agency_years.iter_mut().zip(&b.agency_years) {
+                for (p, q) in x.iter_mut().zip(y) {
+                    p.0 = p.0.saturating_add(q.0);
+                }
+            }
         }
     }
 
@@ -330,6 +407,7 @@ impl Columns {
                 .flatten()
                 .map(|m| m.capacity() * 8)
                 .sum::<usize>();
+            total += k.agency_years.len() * 32;
         }
         total
     }
@@ -338,7 +416,9 @@ impl Columns {
 /// The binary form of columns (a shard's `columns.bin`): a magic line, the number of
 /// iterations, then every column in a fixed order, each as a tag (0: `u32`, 1: `f64`), its
 /// length and its values, little-endian. Values read back bit for bit.
-const MAGIC: &[u8] = b"prevsim columns 1\n";
+/// Each intervention's agency sums ([`ExactSum`]) follow its agency metrics, as 16-byte
+/// integers.
+const MAGIC: &[u8] = b"prevsim columns 2\n";
 
 /// A payback year of "never" in the binary form.
 const NEVER: u32 = u32::MAX;
@@ -386,6 +466,9 @@ impl Columns {
             let payback = Column::Whole(k.payback.iter().map(|p| p.unwrap_or(NEVER)).collect());
             column(&mut out, &payback);
             k.agencies.iter().flatten().for_each(|m| reals(&mut out, m));
+            for sum in k.agency_years.iter().flatten() {
+                out.extend_from_slice(&sum.0.to_le_bytes());
+            }
         }
         out
     }
@@ -435,6 +518,10 @@ impl Columns {
             };
             for m in k.agencies.iter_mut().flatten() {
                 *m = r.reals(n)?;
+            }
+            for sum in k.agency_years.iter_mut().flatten() {
+                let b = r.take(16)?;
+                sum.0 = i128::from_le_bytes(b.try_into().map_err(|_| "short")?);
             }
         }
         if r.at != bytes.len() {

@@ -67,14 +67,14 @@ impl CostSplit {
     }
 
     /// Agency `a`'s share of a year's service costs.
-    fn cost(&self, a: usize, r: &YearRecord) -> f64 {
+    pub(crate) fn cost(&self, a: usize, r: &YearRecord) -> f64 {
         let home: f64 = (0..4).map(|s| self.home[s][a] * r.cost_at_home[s]).sum();
         home + self.care[a] * r.cost_in_care + self.kept_out[a] * r.cost_kept_out
     }
 
     /// Agency `a`'s services saved in a year, component by component (identical components
     /// cancel exactly).
-    fn saving(&self, a: usize, base: &YearRecord, arm: &YearRecord) -> f64 {
+    pub(crate) fn saving(&self, a: usize, base: &YearRecord, arm: &YearRecord) -> f64 {
         let home: f64 = (0..4)
             .map(|s| self.home[s][a] * (base.cost_at_home[s] - arm.cost_at_home[s]))
             .sum();

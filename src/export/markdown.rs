@@ -71,10 +71,15 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
                 s.prob_net_saving_positive_se * 100.0
             );
         }
-        let _ = writeln!(
-            md,
-            "| Figure | Mean | P5 | Median | P95 |\n|---|---:|---:|---:|---:|"
-        );
+        // A fixed base case has one value per figure: one column, not four equal ones.
+        let _ = if report.fixed {
+            writeln!(md, "| Figure | Base case |\n|---|---:|")
+        } else {
+            writeln!(
+                md,
+                "| Figure | Mean | P5 | Median | P95 |\n|---|---:|---:|---:|---:|"
+            )
+        };
         for (label, metric) in ROWS {
             let Some(m) = s.metric(metric) else {
                 continue;
@@ -86,18 +91,19 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
                     ratio(x)
                 }
             };
-            let mean = if report.fixed {
-                f(m.mean)
+            let _ = if report.fixed {
+                writeln!(md, "| {label} | {} |", f(m.mean))
             } else {
-                format!("{} \u{b1} {}", f(m.mean), f(m.se))
+                writeln!(
+                    md,
+                    "| {label} | {} \u{b1} {} | {} | {} | {} |",
+                    f(m.mean),
+                    f(m.se),
+                    f(m.p5),
+                    f(m.p50),
+                    f(m.p95)
+                )
             };
-            let _ = writeln!(
-                md,
-                "| {label} | {mean} | {} | {} | {} |",
-                f(m.p5),
-                f(m.p50),
-                f(m.p95)
-            );
         }
         md.push('\n');
         let p = &s.payback;
@@ -120,7 +126,13 @@ pub fn summary_md(scenario: &Scenario, report: &Report) -> String {
         if let Some(agencies) = &s.agencies {
             let _ = writeln!(
                 md,
-                "### Who pays, who benefits (present values, means)\n\n| Agency | Gross saving | Programme cost paid | Net saving | P(agency saves) |\n|---|---:|---:|---:|---:|"
+                "### Who pays, who benefits (present values{})\n\n| Agency | Gross saving | Programme cost paid | Net saving | {} |\n|---|---:|---:|---:|---:|",
+                if report.fixed { "" } else { ", means" },
+                if report.fixed {
+                    "Saves money"
+                } else {
+                    "P(agency saves)"
+                }
             );
             for (agency, a) in agencies {
                 let mean = |k| a.metric(k).map_or(0.0, |m| m.mean);
@@ -162,6 +174,26 @@ fn options_md(md: &mut String, report: &Report) {
     let (Some(pairs), Some(best)) = (&report.comparisons, &report.prob_best) else {
         return;
     };
+    if report.fixed {
+        // One value each: the difference, and which saves more; no chances.
+        let _ = writeln!(
+            md,
+            "## Options compared\n\nDifference in net saving (present value), first minus second, fixed base case:\n\n| Options | Difference | First saves more |\n|---|---:|---:|"
+        );
+        for c in pairs {
+            let d = c.difference_net_saving_pv.mean;
+            let more = if d > 0.0 {
+                "yes"
+            } else if d < 0.0 {
+                "no"
+            } else {
+                "equal"
+            };
+            let _ = writeln!(md, "| {} minus {} | {} | {more} |", c.a, c.b, gbp(d));
+        }
+        md.push('\n');
+        return;
+    }
     let _ = writeln!(
         md,
         "## Options compared\n\nDifference in net saving (present value), first minus second, iteration by iteration:\n\n| Options | Mean | P5 | P95 | P(first saves more) |\n|---|---:|---:|---:|---:|"

@@ -190,6 +190,46 @@ pub struct AgencySummary {
     /// Share of iterations in which this agency's net saving (present value) is above zero.
     #[serde(deserialize_with = "nan_if_null")]
     pub prob_saves: f64,
+    /// Its figures year by year (means across iterations, undiscounted); absent in results
+    /// written before they were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yearly: Option<AgencyYearly>,
+}
+
+/// One agency's figures for one intervention, year by year (from year 0): means across
+/// iterations, undiscounted. Summed over the agencies they give the intervention's `cost`,
+/// `gross_saving`, `programme_cost` and `net_saving` of `yearly.csv` (to rounding).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgencyYearly {
+    /// Its share of the baseline's service costs.
+    pub baseline_cost: Vec<f64>,
+    /// Its share of the intervention arm's service costs (programme cost not included).
+    pub intervention_cost: Vec<f64>,
+    /// Its services saved: baseline minus intervention.
+    pub gross_saving: Vec<f64>,
+    /// The programme cost it pays.
+    pub programme_cost: Vec<f64>,
+    /// Gross saving minus the programme cost it pays.
+    pub net_saving: Vec<f64>,
+}
+
+impl AgencyYearly {
+    /// From the means of its baseline cost and gross saving, and of the programme's cost of
+    /// which it pays `share`.
+    fn new(base_and_gross: &[(f64, f64)], programme: &[f64], share: f64) -> AgencyYearly {
+        let programme_cost: Vec<f64> = programme.iter().map(|p| share * p + 0.0).collect();
+        AgencyYearly {
+            baseline_cost: base_and_gross.iter().map(|(b, _)| *b).collect(),
+            intervention_cost: base_and_gross.iter().map(|(b, g)| b - g + 0.0).collect(),
+            gross_saving: base_and_gross.iter().map(|(_, g)| *g).collect(),
+            net_saving: base_and_gross
+                .iter()
+                .zip(&programme_cost)
+                .map(|((_, g), p)| g - p + 0.0)
+                .collect(),
+            programme_cost,
+        }
+    }
 }
 
 impl AgencySummary {
@@ -287,6 +327,14 @@ pub fn summarise(scenario: &Scenario, columns: &Columns, options: RunOptions) ->
         .map(|(lever, cols)| {
             let metrics: MetricSummaries =
                 Metric::ALL.into_iter().zip(summaries.by_ref()).collect();
+            let by_year = cols.agency_year_means(agencies, columns.len());
+            // The programme's mean cost each year, as in yearly.csv.
+            let programme: Vec<f64> = cols
+                .programme
+                .iter()
+                .map(|p| Summary::of_vec(p.programme_cost.to_vec()).map_or(f64::NAN, |s| s.mean))
+                .collect();
+            let split = crate::engine::cost_split(&scenario.agencies, lever);
             let agencies = scenario.has_agencies.then(|| {
                 scenario
                     .agencies
@@ -301,6 +349,9 @@ pub fn summarise(scenario: &Scenario, columns: &Columns, options: RunOptions) ->
                         let summary = AgencySummary {
                             metrics,
                             prob_saves: share_positive(cols.agency(a, AgencyMetric::NetSavingPv)),
+                            yearly: by_year.get(a).map(|means| {
+                                AgencyYearly::new(means, &programme, split.programme[a])
+                            }),
                         };
                         (name.clone(), summary)
                     })
@@ -359,6 +410,9 @@ enum Source<'a> {
     Money(&'a [f64]),
     /// Gross saving minus programme cost.
     Net(&'a [f64], &'a Column),
+    /// The first count minus the second, iteration by iteration (the baseline's children in
+    /// care minus an intervention's).
+    Fewer(&'a Column, &'a Column),
 }
 
 impl Source<'_> {
@@ -370,6 +424,10 @@ impl Source<'_> {
                 .iter()
                 .enumerate()
                 .map(|(i, g)| g - cost.get(i))
+                .collect(),
+            // + 0.0: equal counts give 0, never -0.
+            Source::Fewer(base, arm) => (0..base.len())
+                .map(|i| base.get(i) - arm.get(i) + 0.0)
                 .collect(),
         }
     }
@@ -430,6 +488,10 @@ pub fn yearly_bands(scenario: &Scenario, columns: &Columns) -> Vec<YearlyBand> {
                     Measure::ProgrammeCost => Source::Count(&p.programme_cost),
                     Measure::GrossSaving => Source::Money(&p.gross_saving),
                     Measure::NetSaving => Source::Net(&p.gross_saving, &p.programme_cost),
+                    Measure::ChildrenKeptOutOfCare => Source::Fewer(
+                        &columns.baseline[t].children_in_care,
+                        &cols.years[t].children_in_care,
+                    ),
                     _ => Source::Money(&cumulative[k][t]),
                 };
                 (year, name, m, source)

@@ -86,17 +86,12 @@ where
     );
     let body = frame::page(root, &heading)?;
     let bars = shown(a);
-    let n = bars.len().max(1) as f64;
+    let rows = bars.len().max(1);
+    let n = rows as f64;
     let (lo, hi, target_shown) = range(a);
     let (_, h) = body.dim_in_pixel();
     let (plot_area, legend) = body.split_vertically(h.saturating_sub(LEGEND));
-    let mut chart = ChartBuilder::on(&plot_area)
-        .margin_top(40)
-        .margin_right(40)
-        .margin_left(20)
-        .x_label_area_size(frame::X_LABELS)
-        .y_label_area_size(10)
-        .build_cartesian_2d(lo..hi, 0.0..n)?;
+    let mut chart = frame::rows_chart(&plot_area, (lo, hi), rows, (40, 0))?;
     let axis = frame::largest(lo, hi);
     let tick = |v: &f64| {
         if about.money {
@@ -115,22 +110,11 @@ where
         .y_labels(0)
         .draw()?;
     let plot = chart.plotting_area().strip_coord_spec();
-    let (width, _) = plot.dim_in_pixel();
     let (bx, by) = plot.get_base_pixel();
     for (i, b) in bars.iter().enumerate() {
-        let top = n - i as f64;
-        let y = top - 0.64;
+        let y = frame::row_y(rows, i, 0.64);
         let half = 0.2;
-        let (px, py) = chart.backend_coord(&(lo, top - 0.04));
-        text(
-            &plot,
-            &row_label(a, &about, b),
-            (px - bx + 12, py - by),
-            font(TICK_SIZE),
-            INK,
-            Pos::new(HPos::Left, VPos::Top),
-            width.saturating_sub(24),
-        )?;
+        frame::row_heading(&chart, rows, i, &row_label(a, &about, b))?;
         chart.draw_series([
             Rectangle::new(
                 [(a.subject.base, y - half), (b.metric_low, y + half)],
@@ -153,12 +137,17 @@ where
             )))?;
         }
     }
-    chart.draw_series(DashedLineSeries::new(
-        vec![(a.subject.base, 0.0), (a.subject.base, n)],
-        10,
-        8,
-        MUTED.stroke_width(THIN + 1),
-    ))?;
+    // The base case and the target across each row's bars only, never through a heading.
+    for i in 0..rows {
+        let y = frame::row_y(rows, i, 0.64);
+        let top = if i == 0 { n } else { y + 0.3 };
+        chart.draw_series(DashedLineSeries::new(
+            vec![(a.subject.base, y - 0.3), (a.subject.base, top)],
+            10,
+            8,
+            MUTED.stroke_width(THIN + 1),
+        ))?;
+    }
     let (base_x, _) = chart.backend_coord(&(a.subject.base, n));
     text(
         &plot_area,
@@ -170,10 +159,14 @@ where
         600,
     )?;
     if target_shown {
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(a.subject.target, 0.0), (a.subject.target, n)],
-            INK.stroke_width(THIN + 2),
-        )))?;
+        for i in 0..rows {
+            let y = frame::row_y(rows, i, 0.64);
+            let bottom = if i + 1 == rows { 0.0 } else { y - 0.3 };
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(a.subject.target, bottom), (a.subject.target, y + 0.3)],
+                INK.stroke_width(THIN + 2),
+            )))?;
+        }
         let words = if a.subject.target == 0.0 && about.money {
             "£0: break-even".to_string()
         } else {
