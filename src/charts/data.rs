@@ -334,7 +334,7 @@ impl ChartData {
             return String::new();
         }
         format!(
-            " Monte Carlo error: mean net saving \u{b1} {}, P(net saving > 0) \u{b1} {:.1} points.",
+            " Monte Carlo error: mean net saving \u{b1} {}, P(net\u{a0}saving\u{a0}>\u{a0}0) \u{b1} {:.1} points.",
             crate::money::gbp(mean),
             prob * 100.0
         )

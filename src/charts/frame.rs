@@ -16,8 +16,8 @@ use super::style::{
 
 /// Pixels above the panels: title and subtitle.
 pub const HEADER: u32 = 150;
-/// Pixels below the panels: the footnote.
-pub const FOOTER: u32 = 70;
+/// Pixels below the panels: the footnote, on one line or two.
+pub const FOOTER: u32 = 92;
 
 /// The heading lines and footnote of a chart.
 pub struct Heading {
@@ -40,7 +40,8 @@ fn wrap(text: &str, size: f64, em: f64, width: f64) -> Vec<String> {
     let per_line = ((width / (size * em)).floor() as usize).max(10);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    // Ordinary spaces only: a no-break space keeps "P(net saving > 0)" on one line.
+    for word in text.split([' ', '\n', '\t']).filter(|w| !w.is_empty()) {
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
             lines.push(std::mem::take(&mut line));
         }
@@ -53,6 +54,19 @@ fn wrap(text: &str, size: f64, em: f64, width: f64) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// Two lines of about equal length, broken at the ordinary space nearest the middle.
+fn halves(text: &str) -> Vec<String> {
+    let middle = text.len() / 2;
+    let cut = text
+        .match_indices(' ')
+        .map(|(i, _)| i)
+        .min_by_key(|i| i.abs_diff(middle));
+    match cut {
+        Some(i) => vec![text[..i].to_string(), text[i + 1..].to_string()],
+        None => vec![text.to_string()],
+    }
 }
 
 impl Heading {
@@ -165,15 +179,24 @@ where
         )?;
         y += SUBTITLE_LINE as i32;
     }
-    text(
-        root,
-        &heading.note,
-        (40, h as i32 - FOOTER as i32 + 22),
-        font(NOTE_SIZE),
-        MUTED,
-        left,
-        room,
-    )?;
+    // The footnote on one line, or wrapped onto two when it is long (a Monte Carlo error note
+    // and a discount schedule), rather than shrunk below reading size.
+    let lines = if wrap(&heading.note, NOTE_SIZE, 0.5, f64::from(room)).len() > 1 {
+        halves(&heading.note)
+    } else {
+        vec![heading.note.clone()]
+    };
+    for (i, line) in lines.iter().enumerate() {
+        text(
+            root,
+            line,
+            (40, h as i32 - FOOTER as i32 + 22 + 31 * i as i32),
+            font(NOTE_SIZE),
+            MUTED,
+            left,
+            room,
+        )?;
+    }
     Ok(root.margin(HEADER + heading.extra_height(), FOOTER, 20, 40))
 }
 
@@ -341,4 +364,36 @@ where
         INK.stroke_width(style::THIN + 1),
     )))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_footnote_is_cut_into_two_even_lines_at_a_space() {
+        let note = "Scenario gm-family-ladder: 2,000 iterations, seed 2010. Monte Carlo error: mean net saving \u{b1} £360.1k, P(net\u{a0}saving\u{a0}>\u{a0}0) \u{b1} 0.7 points. Discounting: Green Book: 3.5% a year for years 0-30, 3% for 31-75.";
+        let lines = halves(note);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(format!("{} {}", lines[0], lines[1]), note);
+        let (a, b) = (lines[0].chars().count(), lines[1].chars().count());
+        assert!(a.abs_diff(b) <= 12, "{a} and {b} characters");
+        assert_eq!(halves("oneword"), vec!["oneword".to_string()]);
+    }
+
+    #[test]
+    fn wrapping_keeps_no_break_spaces_together() {
+        let lines = wrap(
+            "aaaa P(net\u{a0}saving\u{a0}>\u{a0}0) bbbb",
+            10.0,
+            1.0,
+            100.0,
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("P(net\u{a0}saving\u{a0}>\u{a0}0)")),
+            "{lines:?}"
+        );
+    }
 }
