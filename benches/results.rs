@@ -64,14 +64,14 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             || produced.clone(),
             |mut p| {
-                pipeline::complete(&mut p, options, folder, &invocation).unwrap();
+                pipeline::complete(&mut p, None, options, folder, &invocation).unwrap();
                 black_box(p)
             },
             BatchSize::LargeInput,
         )
     });
     let mut done = produced.clone();
-    pipeline::complete(&mut done, options, folder, &invocation).unwrap();
+    pipeline::complete(&mut done, None, options, folder, &invocation).unwrap();
     let net = vec![(
         s.interventions[0].name.clone(),
         columns.interventions[0]

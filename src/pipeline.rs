@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::charts;
 use crate::charts::ChartData;
 use crate::charts::style::thousands;
+use crate::deliver::workbook::Started;
 use crate::engine::{self, Columns, RunOptions};
 use crate::export::manifest::{
     MANIFEST, Manifest, SCENARIO_COPY, is_result_file, result_files, utc_timestamp,
@@ -230,15 +231,41 @@ pub fn produce_precise(
     options: RunOptions,
     precision: Option<crate::precision::Record>,
 ) -> Result<Produced, PipelineError> {
-    // iterations.csv, which needs only the columns, is written while the summaries are made.
-    let ((mut report, bands), iterations) = rayon::join(
+    Ok(produce_started(scenario, columns, options, precision, false)?.0)
+}
+
+/// [`produce_precise`]; with `sheet`, the workbook's Iterations sheet is written meanwhile
+/// (see [`crate::deliver::workbook::start`]), as are `iterations.csv` and the summaries: they
+/// need only the columns.
+///
+/// # Errors
+/// An export failure (not expected), or the sheet's temporary file cannot be made.
+pub fn produce_started(
+    scenario: Scenario,
+    columns: Columns,
+    options: RunOptions,
+    precision: Option<crate::precision::Record>,
+    sheet: bool,
+) -> Result<(Produced, Option<Started>), PipelineError> {
+    let (((mut report, bands), iterations), started) = rayon::join(
         || {
             rayon::join(
-                || report::summarise(&scenario, &columns, options),
-                || report::yearly_bands(&scenario, &columns),
+                || {
+                    rayon::join(
+                        || report::summarise(&scenario, &columns, options),
+                        || report::yearly_bands(&scenario, &columns),
+                    )
+                },
+                || export::iterations_csv(&scenario, &columns),
             )
         },
-        || export::iterations_csv(&scenario, &columns),
+        || {
+            sheet.then(|| {
+                crate::deliver::workbook::start(&crate::deliver::source::Iterations::of_run(
+                    &scenario, &columns,
+                ))
+            })
+        },
     );
     report.precision = precision;
     let failed = |source| PipelineError::Export {
@@ -246,19 +273,24 @@ pub fn produce_precise(
         source,
     };
     let iterations = iterations.map_err(failed)?;
+    let started = started.transpose().map_err(|e| PipelineError::Deliver {
+        scenario: scenario.name.clone(),
+        source: e.into(),
+    })?;
     let mut files =
         export::all_files_with(&scenario, &report, &bands, iterations).map_err(failed)?;
     files.push((
         SCENARIO_COPY.to_string(),
         scenario.source_text.clone().into_bytes(),
     ));
-    Ok(Produced {
+    let produced = Produced {
         scenario,
         columns,
         report,
         bands,
         files,
-    })
+    };
+    Ok((produced, started))
 }
 
 fn manifest_for(produced: &Produced, options: RunOptions, invocation: &Invocation) -> Manifest {
@@ -294,8 +326,9 @@ pub fn run_one(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Finished, PipelineError> {
     let options = options_for(&scenario, overrides);
-    let produced = produce(scenario, options, progress)?;
-    write_result(produced, options, out, invocation)
+    let columns = engine::run_columns(&scenario, options, 0..options.iterations, progress);
+    let (produced, started) = produce_started(scenario, columns, options, None, true)?;
+    write_result(produced, started, options, out, invocation)
 }
 
 /// Runs one scenario until its precision targets are met (see [`crate::precision`]) and
@@ -319,8 +352,8 @@ pub fn run_one_precise(
         seed,
         fixed: false,
     };
-    let produced = produce_precise(scenario, columns, options, Some(record))?;
-    write_result(produced, options, out, invocation)
+    let (produced, started) = produce_started(scenario, columns, options, Some(record), true)?;
+    write_result(produced, started, options, out, invocation)
 }
 
 /// [`run_all`] for precision runs: each scenario stops on its own.
@@ -349,20 +382,21 @@ pub fn merge(
     invocation: &Invocation,
 ) -> Result<Finished, PipelineError> {
     let (scenario, columns, options) = crate::shard::join(parts)?;
-    let produced = produce_from(scenario, columns, options)?;
-    write_result(produced, options, out, invocation)
+    let (produced, started) = produce_started(scenario, columns, options, None, true)?;
+    write_result(produced, started, options, out, invocation)
 }
 
 /// Adds the manifest, charts and deliverables to a run's files and writes them to
 /// `out/<name>/`.
 fn write_result(
     mut produced: Produced,
+    started: Option<Started>,
     options: RunOptions,
     out: &Path,
     invocation: &Invocation,
 ) -> Result<Finished, PipelineError> {
     let folder = out.join(&produced.scenario.name);
-    complete(&mut produced, options, &folder, invocation)?;
+    complete(&mut produced, started, options, &folder, invocation)?;
     writer::write_replacing(&folder, &produced.files, &is_result_file).map_err(|source| {
         PipelineError::Write {
             path: folder.clone(),
@@ -380,13 +414,14 @@ fn write_result(
 
 /// Adds the manifest, the charts and the deliverables to a run's files in memory: everything a
 /// run does after the summaries but writing (`folder`, where they will go, is named in the
-/// report). Frees the per-year columns ([`Columns::drop_years`]) once the charts' data is made,
+/// report; `started`, the workbook's Iterations sheet if written already). Frees the per-year columns ([`Columns::drop_years`]) once the charts' data is made,
 /// before the workbook, to keep the peak of memory down.
 ///
 /// # Errors
 /// A chart or a deliverable cannot be made (not expected).
 pub fn complete(
     produced: &mut Produced,
+    started: Option<Started>,
     options: RunOptions,
     folder: &Path,
     invocation: &Invocation,
@@ -428,7 +463,7 @@ pub fn complete(
         &produced.columns,
     )
     .map_err(|e| deliver_failed(e.into()))?;
-    let (charts, deliverables) = crate::deliver::with_charts(source, folder, || {
+    let (charts, deliverables) = crate::deliver::with_charts(source, started, folder, || {
         charts::scenario_charts(&data, &charts::Style::default())
     })
     .map_err(failed)?;

@@ -85,7 +85,8 @@ fn finish(
 }
 
 /// A run's charts and deliverables, from its results in memory ([`Source::of_run`], without
-/// SVGs): `draw` draws the charts while the workbook is made (in parallel, with rayon), then
+/// SVGs; `started`, the workbook with its Iterations sheet if already written from the same
+/// results): `draw` draws the charts while the workbook is made (in parallel, with rayon), then
 /// the report takes the charts' SVGs. The same bytes as [`deliverables`] of the written files.
 ///
 /// # Errors
@@ -93,6 +94,7 @@ fn finish(
 #[allow(clippy::type_complexity)]
 pub fn with_charts<E: Send>(
     mut source: Source<'_>,
+    started: Option<workbook::Started>,
     folder: &Path,
     draw: impl FnOnce() -> Result<Vec<(String, Vec<u8>)>, E> + Send,
 ) -> Result<
@@ -104,7 +106,13 @@ pub fn with_charts<E: Send>(
 > {
     let entries = register::register(&source);
     let claim_rows = claims::judge(&source);
-    let (xlsx, charts) = rayon::join(|| workbook::workbook(&source, &entries, &claim_rows), draw);
+    let (xlsx, charts) = rayon::join(
+        || match started {
+            Some(started) => workbook::finish(started, &source, &entries, &claim_rows),
+            None => workbook::workbook(&source, &entries, &claim_rows),
+        },
+        draw,
+    );
     let charts = charts?;
     source.set_svgs(&charts);
     let files = xlsx

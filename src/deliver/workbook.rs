@@ -17,7 +17,7 @@ use rust_xlsxwriter::{
 
 use super::claims::ClaimRow;
 use super::register::{COLUMNS, Entry};
-use super::source::{Cell, Source};
+use super::source::{Cell, Iterations, Source};
 use crate::engine::{self, RunOptions};
 use crate::model::{HomeCost, STATES};
 use crate::scenario::Discount;
@@ -423,9 +423,8 @@ fn claims(ws: &mut Worksheet, rows: &[ClaimRow], f: &Formats) -> Result<(), Xlsx
     Ok(())
 }
 
-fn iterations(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> {
+fn iterations(ws: &mut Worksheet, t: &Iterations, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name("Iterations")?;
-    let t = &s.iterations;
     let names: Vec<&str> = t.header().iter().map(String::as_str).collect();
     headers(ws, 0, &names, f)?;
     let rows = t.rows();
@@ -963,8 +962,41 @@ pub fn workbook(
     register: &[Entry],
     claim_rows: &[ClaimRow],
 ) -> Result<Vec<u8>, XlsxError> {
-    let f = Formats::new();
+    finish(start(&s.iterations)?, s, register, claim_rows)
+}
+
+/// A workbook with its Iterations sheet written: by far the largest sheet, it is streamed to a
+/// temporary file as it is written (rust_xlsxwriter's constant memory mode) rather than held
+/// cell by cell in memory. It needs only the iterations, so a run writes it while it
+/// summarises; [`finish`] adds the other sheets around it.
+pub struct Started {
+    wb: Workbook,
+    iterations: Worksheet,
+}
+
+/// Writes the Iterations sheet of a new workbook.
+///
+/// # Errors
+/// rust_xlsxwriter refuses something, or its temporary file cannot be made.
+pub fn start(t: &Iterations) -> Result<Started, XlsxError> {
     let mut wb = Workbook::new();
+    let mut ws = wb.new_worksheet_with_constant_memory()?;
+    iterations(&mut ws, t, &Formats::new())?;
+    Ok(Started { wb, iterations: ws })
+}
+
+/// The workbook's bytes: the started workbook with every other sheet, in order.
+///
+/// # Errors
+/// rust_xlsxwriter refuses something (a bug: every value written is checked here).
+pub fn finish(
+    started: Started,
+    s: &Source,
+    register: &[Entry],
+    claim_rows: &[ClaimRow],
+) -> Result<Vec<u8>, XlsxError> {
+    let Started { mut wb, iterations } = started;
+    let f = Formats::new();
     let created = &s.manifest.created_utc;
     let when = ExcelDateTime::parse_from_str(created.trim_end_matches('Z'))
         .or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1))?;
@@ -979,9 +1011,7 @@ pub fn workbook(
     agencies(wb.add_worksheet(), s, &f)?;
     assumptions(wb.add_worksheet(), register, &f)?;
     claims(wb.add_worksheet(), claim_rows, &f)?;
-    // The Iterations sheet, by far the largest, is streamed to a temporary file as it is
-    // written (rust_xlsxwriter's constant memory mode) rather than held cell by cell in memory.
-    iterations(wb.add_worksheet_with_constant_memory()?, s, &f)?;
+    wb.push_worksheet(iterations);
     fixed_sheet(wb.add_worksheet(), s, &f, true)?;
     wb.set_zip_compression_level(ZIP_LEVEL);
     wb.save_to_buffer()
