@@ -235,7 +235,8 @@ pub fn scenario_charts(
     style: &Style,
 ) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
     // Drawn in parallel; the files are collected in order.
-    let charts: Vec<Result<Vec<(String, Vec<u8>)>, ChartError>> = ChartKind::ALL
+    type Files = Vec<(String, Vec<u8>)>;
+    let charts: Vec<Result<Files, ChartError>> = ChartKind::ALL
         .par_iter()
         .filter_map(|kind| {
             let height = kind.height(data)? + kind.heading(data, style).extra_height();

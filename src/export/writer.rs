@@ -318,13 +318,16 @@ fn stage(staging: &Path, dest: &Path, files: &[(String, Vec<u8>)]) -> io::Result
             .map(|(name, bytes)| scope.spawn(|| write(name, bytes)))
             .collect();
         // Every thread is joined; the first failure (in file order) is the answer.
-        writers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| Err(io::Error::other("a writer panicked")))
-            })
-            .fold(Ok(()), |acc, r| acc.and(r))
+        let mut result = Ok(());
+        for w in writers {
+            let r = w
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("a writer panicked")));
+            if result.is_ok() {
+                result = r;
+            }
+        }
+        result
     })
 }
 
