@@ -6,11 +6,12 @@
 //! | `results.xlsx` | the workbook: Summary, Yearly, Agencies, Assumptions, Claims, Iterations, and the fixed base case with live formulas |
 //! | `assumptions.csv` | the assumptions register |
 //!
-//! They are drawn from the folder's files only ([`source`] reads them), so `prevsim report
-//! FOLDER` rewrites them without re-running, and a run writes them from the bytes it is about
-//! to save. Like the charts they are not in `manifest.json`: they present the data files that
-//! `prevsim verify` checks. Times in them are the manifest's, so a run gives the same bytes
-//! with any number of threads.
+//! They see a result folder only through [`Source`]: `prevsim report FOLDER` reads the folder's
+//! files back ([`Source::load`]) and rewrites them without re-running; a run makes them from
+//! its results in memory ([`Source::of_run`]: its columns stand for `iterations.csv`, not
+//! parsed again), with the same bytes (a test compares them). Like the charts they are not in
+//! `manifest.json`: they present the data files that `prevsim verify` checks. Times in them
+//! are the manifest's, so a run gives the same bytes with any number of threads.
 
 pub mod claims;
 pub mod html;

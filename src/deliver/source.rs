@@ -3,7 +3,9 @@
 //! commands have written them, `sensitivity/sensitivity.json` and `voi/voi.json`.
 //!
 //! The report, the workbook and the register see only [`Source`]; when the result files change
-//! shape, this module alone changes. Fields it does not know are ignored.
+//! shape, this module alone changes. Fields it does not know are ignored. A run gives its
+//! results in memory instead ([`Source::of_run`]): `iterations.csv` is then seen in the run's
+//! columns ([`Iterations::Run`]), cell for cell as the file holds it.
 
 use std::path::Path;
 
