@@ -72,6 +72,13 @@ pub fn run(
         None => e.into(),
     })?;
     pipeline::check_destinations(&scenarios, out)?;
+    // Big files are said before the run (not a problem of the scenario: --deny-warnings does
+    // not refuse them).
+    for s in &scenarios {
+        if let Some(w) = pipeline::big_output_warning(s, pipeline::options_for(s, overrides)) {
+            eprintln!("warning: {w}");
+        }
+    }
     stop_cleanly_on_ctrl_c();
     let total: u64 = scenarios
         .iter()

@@ -9,6 +9,8 @@ use rayon::prelude::*;
 
 use crate::charts;
 use crate::charts::ChartData;
+use crate::charts::style::thousands;
+use crate::deliver::workbook::Started;
 use crate::engine::{self, Columns, RunOptions};
 use crate::export::manifest::{
     MANIFEST, Manifest, SCENARIO_COPY, is_result_file, result_files, utc_timestamp,
@@ -88,6 +90,7 @@ pub struct Overrides {
 #[derive(Debug, Clone)]
 pub struct Finished {
     pub scenario: Scenario,
+    /// The per-iteration columns, without the per-year ones (see [`Columns::drop_years`]).
     pub columns: Columns,
     pub report: Report,
     pub bands: Vec<YearlyBand>,
@@ -228,28 +231,66 @@ pub fn produce_precise(
     options: RunOptions,
     precision: Option<crate::precision::Record>,
 ) -> Result<Produced, PipelineError> {
-    let (mut report, bands) = rayon::join(
-        || report::summarise(&scenario, &columns, options),
-        || report::yearly_bands(&scenario, &columns),
+    Ok(produce_started(scenario, columns, options, precision, false)?.0)
+}
+
+/// [`produce_precise`]; with `sheet`, the workbook's Iterations sheet is written meanwhile
+/// (see [`crate::deliver::workbook::start`]), as are `iterations.csv` and the summaries: they
+/// need only the columns.
+///
+/// # Errors
+/// An export failure (not expected), or the sheet's temporary file cannot be made.
+pub fn produce_started(
+    scenario: Scenario,
+    columns: Columns,
+    options: RunOptions,
+    precision: Option<crate::precision::Record>,
+    sheet: bool,
+) -> Result<(Produced, Option<Started>), PipelineError> {
+    let (((mut report, bands), iterations), started) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || report::summarise(&scenario, &columns, options),
+                        || report::yearly_bands(&scenario, &columns),
+                    )
+                },
+                || export::iterations_csv(&scenario, &columns),
+            )
+        },
+        || {
+            sheet.then(|| {
+                crate::deliver::workbook::start(&crate::deliver::source::Iterations::of_run(
+                    &scenario, &columns,
+                ))
+            })
+        },
     );
     report.precision = precision;
-    let mut files = export::all_files(&scenario, &columns, &report, &bands).map_err(|source| {
-        PipelineError::Export {
-            scenario: scenario.name.clone(),
-            source,
-        }
+    let failed = |source| PipelineError::Export {
+        scenario: scenario.name.clone(),
+        source,
+    };
+    let iterations = iterations.map_err(failed)?;
+    let started = started.transpose().map_err(|e| PipelineError::Deliver {
+        scenario: scenario.name.clone(),
+        source: e.into(),
     })?;
+    let mut files =
+        export::all_files_with(&scenario, &report, &bands, iterations).map_err(failed)?;
     files.push((
         SCENARIO_COPY.to_string(),
         scenario.source_text.clone().into_bytes(),
     ));
-    Ok(Produced {
+    let produced = Produced {
         scenario,
         columns,
         report,
         bands,
         files,
-    })
+    };
+    Ok((produced, started))
 }
 
 fn manifest_for(produced: &Produced, options: RunOptions, invocation: &Invocation) -> Manifest {
@@ -285,8 +326,9 @@ pub fn run_one(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Finished, PipelineError> {
     let options = options_for(&scenario, overrides);
-    let produced = produce(scenario, options, progress)?;
-    write_result(produced, options, out, invocation)
+    let columns = engine::run_columns(&scenario, options, 0..options.iterations, progress);
+    let (produced, started) = produce_started(scenario, columns, options, None, true)?;
+    write_result(produced, started, options, out, invocation)
 }
 
 /// Runs one scenario until its precision targets are met (see [`crate::precision`]) and
@@ -310,8 +352,8 @@ pub fn run_one_precise(
         seed,
         fixed: false,
     };
-    let produced = produce_precise(scenario, columns, options, Some(record))?;
-    write_result(produced, options, out, invocation)
+    let (produced, started) = produce_started(scenario, columns, options, Some(record), true)?;
+    write_result(produced, started, options, out, invocation)
 }
 
 /// [`run_all`] for precision runs: each scenario stops on its own.
@@ -340,18 +382,51 @@ pub fn merge(
     invocation: &Invocation,
 ) -> Result<Finished, PipelineError> {
     let (scenario, columns, options) = crate::shard::join(parts)?;
-    let produced = produce_from(scenario, columns, options)?;
-    write_result(produced, options, out, invocation)
+    let (produced, started) = produce_started(scenario, columns, options, None, true)?;
+    write_result(produced, started, options, out, invocation)
 }
 
-/// Adds the manifest and charts to a run's files and writes them to `out/<name>/`.
+/// Adds the manifest, charts and deliverables to a run's files and writes them to
+/// `out/<name>/`.
 fn write_result(
     mut produced: Produced,
+    started: Option<Started>,
     options: RunOptions,
     out: &Path,
     invocation: &Invocation,
 ) -> Result<Finished, PipelineError> {
-    let manifest = manifest_for(&produced, options, invocation);
+    let folder = out.join(&produced.scenario.name);
+    complete(&mut produced, started, options, &folder, invocation)?;
+    writer::write_replacing(&folder, &produced.files, &is_result_file).map_err(|source| {
+        PipelineError::Write {
+            path: folder.clone(),
+            source,
+        }
+    })?;
+    Ok(Finished {
+        scenario: produced.scenario,
+        columns: produced.columns,
+        report: produced.report,
+        bands: produced.bands,
+        folder,
+    })
+}
+
+/// Adds the manifest, the charts and the deliverables to a run's files in memory: everything a
+/// run does after the summaries but writing (`folder`, where they will go, is named in the
+/// report; `started`, the workbook's Iterations sheet if written already). Frees the per-year columns ([`Columns::drop_years`]) once the charts' data is made,
+/// before the workbook, to keep the peak of memory down.
+///
+/// # Errors
+/// A chart or a deliverable cannot be made (not expected).
+pub fn complete(
+    produced: &mut Produced,
+    started: Option<Started>,
+    options: RunOptions,
+    folder: &Path,
+    invocation: &Invocation,
+) -> Result<(), PipelineError> {
+    let manifest = manifest_for(produced, options, invocation);
     let mut manifest_bytes =
         serde_json::to_vec_pretty(&manifest).map_err(|e| PipelineError::Export {
             scenario: produced.scenario.name.clone(),
@@ -374,31 +449,28 @@ fn write_result(
         .map(|(lever, k)| (lever.name.clone(), k.metric(Metric::NetSavingPv).to_vec()))
         .collect();
     let data = ChartData::new(&produced.report, &produced.bands, net).map_err(failed)?;
-    let charts = charts::scenario_charts(&data, &charts::Style::default()).map_err(failed)?;
-    produced.files.extend(charts);
-    let folder = out.join(&produced.scenario.name);
-    // report.html, results.xlsx and assumptions.csv, from the same bytes (see `deliver`).
-    let deliverables =
-        crate::deliver::deliverables(&produced.files, &folder).map_err(|source| {
-            PipelineError::Deliver {
-                scenario: produced.scenario.name.clone(),
-                source,
-            }
-        })?;
-    produced.files.extend(deliverables);
-    writer::write_replacing(&folder, &produced.files, &is_result_file).map_err(|source| {
-        PipelineError::Write {
-            path: folder.clone(),
-            source,
-        }
-    })?;
-    Ok(Finished {
-        scenario: produced.scenario,
-        columns: produced.columns,
-        report: produced.report,
-        bands: produced.bands,
-        folder,
+    produced.columns.drop_years();
+    // report.html, results.xlsx and assumptions.csv (see `deliver`), from the results in memory,
+    // made while the charts are drawn.
+    let deliver_failed = |source| PipelineError::Deliver {
+        scenario: produced.scenario.name.clone(),
+        source,
+    };
+    let source = crate::deliver::Source::of_run(
+        &produced.files,
+        data.clone(),
+        &produced.scenario,
+        &produced.columns,
+    )
+    .map_err(|e| deliver_failed(e.into()))?;
+    let (charts, deliverables) = crate::deliver::with_charts(source, started, folder, || {
+        charts::scenario_charts(&data, &charts::Style::default())
     })
+    .map_err(failed)?;
+    let deliverables = deliverables.map_err(deliver_failed)?;
+    produced.files.extend(charts);
+    produced.files.extend(deliverables);
+    Ok(())
 }
 
 /// Refuses, before anything runs, result folders that cannot be written: a file, a symbolic
@@ -468,6 +540,51 @@ pub fn memory_needed(scenario: &Scenario, options: RunOptions) -> u64 {
         .saturating_add(in_flight)
         .saturating_add(FIXED)
         .saturating_add(charts_memory(scenario))
+}
+
+/// Bytes of `iterations.csv` a run will write, about: one row per iteration and intervention,
+/// about 17 bytes a number (most are money with sixteen or seventeen significant digits) and
+/// the intervention's name. 519 bytes a row for `benches/gm-sized.toml` (32 columns), where
+/// this says 553; more than written where money is in round figures (fixed inputs).
+pub fn iterations_csv_bytes(scenario: &Scenario, options: RunOptions) -> u64 {
+    let iterations = if options.fixed { 1 } else { options.iterations };
+    let numbers = crate::export::iterations_header(scenario).len() as u64 - 1;
+    let row: u64 = scenario
+        .interventions
+        .iter()
+        .map(|i| numbers * 17 + i.name.len() as u64 + 1)
+        .sum();
+    iterations.saturating_mul(row)
+}
+
+/// `iterations.csv` is called big from this size on: a run that would write more is told so
+/// before it starts.
+pub const BIG_ITERATIONS_CSV: u64 = 250_000_000;
+
+/// A warning, before a run, where its `iterations.csv` would be big: how big, that the
+/// workbook keeps only Excel's rows, and how to make it smaller. `None` for smaller files.
+pub fn big_output_warning(scenario: &Scenario, options: RunOptions) -> Option<String> {
+    let size = iterations_csv_bytes(scenario, options);
+    if size < BIG_ITERATIONS_CSV {
+        return None;
+    }
+    let rows = options
+        .iterations
+        .saturating_mul(scenario.interventions.len() as u64);
+    // Excel's rows: the workbook's Iterations sheet stops there, with a note.
+    const EXCEL_ROWS: u64 = 1_048_576;
+    let limit = if rows >= EXCEL_ROWS {
+        " up to Excel's limit of 1,048,576 rows"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{}: {} iterations will write an iterations.csv of about {} ({} rows, one per iteration and intervention), and results.xlsx repeats them in its Iterations sheet{limit}. To keep them smaller, run fewer iterations (--iterations): Monte Carlo errors fall only as 1/sqrt(iterations), so ten times the iterations buy about three times the precision",
+        scenario.name,
+        thousands(options.iterations as f64),
+        bytes(size),
+        thousands(rows as f64),
+    ))
 }
 
 /// Bytes the charts of a scenario take while drawn: an RGB image 1600 pixels wide whose height

@@ -691,6 +691,28 @@ fn report_and_workbook_are_byte_identical_at_one_and_two_threads() {
     }
     let html = fs::read_to_string(dirs[0].path().join("out/gm-family-ladder/report.html")).unwrap();
     assert!(html.contains("2023-11-14T22:13:20Z"), "the manifest's time");
+    // A run makes its deliverables from its results in memory; `prevsim report` reads the
+    // written files back (iterations.csv parsed): the same bytes.
+    // (From the run's folder, so the report names the result folder as the run did.)
+    let folder = dirs[0].path().join("out/gm-family-ladder");
+    let before: Vec<Vec<u8>> = deliverable_files(&folder);
+    let o = Command::new(env!("CARGO_BIN_EXE_prevsim"))
+        .current_dir(dirs[0].path())
+        .args(["report", "out/gm-family-ladder"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        before == deliverable_files(&folder),
+        "prevsim report rewrote different deliverables"
+    );
+}
+
+fn deliverable_files(folder: &Path) -> Vec<Vec<u8>> {
+    ["report.html", "results.xlsx", "assumptions.csv"]
+        .iter()
+        .map(|f| fs::read(folder.join(f)).unwrap())
+        .collect()
 }
 
 #[test]

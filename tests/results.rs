@@ -495,3 +495,46 @@ fn families_treated_is_never_minus_zero() {
         }
     }
 }
+
+/// The size of `iterations.csv` said before a run is close to what the run writes, and a run
+/// whose file would be big is warned about, with its size and Excel's limit where it applies.
+#[test]
+fn big_iterations_csv_is_announced_with_its_size() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Within 25% where money has all its digits (uncertain inputs); above the truth where it
+    // has few (a test scenario of round figures), never far below.
+    for (path, close) in [
+        (root.join("benches/gm-sized.toml"), true),
+        (root.join("scenarios/gm-family-ladder.toml"), true),
+        (common::test_file("programme.toml"), false),
+    ] {
+        let s = common::load(&path);
+        let o = options(2_000, 3);
+        let columns = engine::run_columns(&s, o, 0..o.iterations, &|| {});
+        let written = export::iterations_csv(&s, &columns).unwrap().len() as f64;
+        let said = prevsim::pipeline::iterations_csv_bytes(&s, o) as f64;
+        let ratio = said / written;
+        assert!(
+            ratio > 0.9 && (!close || ratio < 1.25),
+            "{}: estimated {said} bytes, wrote {written}",
+            path.display()
+        );
+    }
+    let s = common::load(&root.join("benches/gm-sized.toml"));
+    assert_eq!(
+        prevsim::pipeline::big_output_warning(&s, options(100_000, 1)),
+        None
+    );
+    let w = prevsim::pipeline::big_output_warning(&s, options(500_000, 1)).unwrap();
+    assert!(w.contains("500,000 iterations") && w.contains(" MB"), "{w}");
+    assert!(!w.contains("Excel"), "{w}");
+    let w = prevsim::pipeline::big_output_warning(&s, options(10_000_000, 1)).unwrap();
+    assert!(
+        w.contains("about 5.5 GB") && w.contains("10,000,000 rows"),
+        "{w}"
+    );
+    assert!(
+        w.contains("1,048,576 rows") && w.contains("--iterations"),
+        "{w}"
+    );
+}

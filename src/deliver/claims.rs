@@ -39,7 +39,7 @@ fn input_values(source: &Source) -> Vec<crate::params::Values> {
         .unwrap_or_default();
     let n = source
         .iterations
-        .numbers_where("iteration", "intervention", &first)
+        .numbers_of("iteration", &first)
         .len()
         .max(1);
     let mut all = vec![s.params.means(); n];
@@ -71,20 +71,7 @@ pub fn judge(source: &Source) -> Vec<ClaimRow> {
                     metric,
                 } => {
                     let name = names.get(*intervention).cloned().unwrap_or_default();
-                    let values = source
-                        .iterations
-                        .column(metric.name())
-                        .zip(source.iterations.column("intervention"))
-                        .map(|(c, who)| {
-                            source
-                                .iterations
-                                .rows
-                                .iter()
-                                .filter(|r| r.get(who) == Some(&name))
-                                .map(|r| r.get(c).and_then(|v| v.parse().ok()))
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let values = source.iterations.values_of(metric.name(), &name);
                     (format!("{metric} of \"{name}\""), values)
                 }
                 Quantity::Input { of, per } => {

@@ -6,11 +6,12 @@
 //! | `results.xlsx` | the workbook: Summary, Yearly, Agencies, Assumptions, Claims, Iterations, and the fixed base case with live formulas |
 //! | `assumptions.csv` | the assumptions register |
 //!
-//! They are drawn from the folder's files only ([`source`] reads them), so `prevsim report
-//! FOLDER` rewrites them without re-running, and a run writes them from the bytes it is about
-//! to save. Like the charts they are not in `manifest.json`: they present the data files that
-//! `prevsim verify` checks. Times in them are the manifest's, so a run gives the same bytes
-//! with any number of threads.
+//! They see a result folder only through [`Source`]: `prevsim report FOLDER` reads the folder's
+//! files back ([`Source::load`]) and rewrites them without re-running; a run makes them from
+//! its results in memory ([`Source::of_run`]: its columns stand for `iterations.csv`, not
+//! parsed again), with the same bytes (a test compares them). Like the charts they are not in
+//! `manifest.json`: they present the data files that `prevsim verify` checks. Times in them
+//! are the manifest's, so a run gives the same bytes with any number of threads.
 
 pub mod claims;
 pub mod html;
@@ -65,13 +66,60 @@ pub fn deliverables(
 fn of_source(source: &Source, folder: &Path) -> Result<Vec<(String, Vec<u8>)>, DeliverError> {
     let entries = register::register(source);
     let claim_rows = claims::judge(source);
-    let html = html::render(source, &entries, &claim_rows, &folder.display().to_string())?;
     let xlsx = workbook::workbook(source, &entries, &claim_rows)?;
+    finish(source, &entries, &claim_rows, xlsx, folder)
+}
+
+fn finish(
+    source: &Source,
+    entries: &[register::Entry],
+    claim_rows: &[claims::ClaimRow],
+    xlsx: Vec<u8>,
+    folder: &Path,
+) -> Result<Vec<(String, Vec<u8>)>, DeliverError> {
+    let html = html::render(source, entries, claim_rows, &folder.display().to_string())?;
     Ok(vec![
-        (REGISTER.to_string(), register::csv(&entries)?),
+        (REGISTER.to_string(), register::csv(entries)?),
         (REPORT.to_string(), html.into_bytes()),
         (WORKBOOK.to_string(), xlsx),
     ])
+}
+
+/// A run's charts and deliverables, from its results in memory ([`Source::of_run`], without
+/// SVGs; `started`, the workbook with its Iterations sheet if already written from the same
+/// results): `draw` draws the charts while the workbook is made (in parallel, with rayon), then
+/// the report takes the charts' SVGs. The same bytes as [`deliverables`] of the written files.
+///
+/// # Errors
+/// `draw` fails (the outer error), or the deliverables cannot be made (the inner one).
+#[allow(clippy::type_complexity)]
+pub fn with_charts<E: Send>(
+    mut source: Source<'_>,
+    started: Option<workbook::Started>,
+    folder: &Path,
+    draw: impl FnOnce() -> Result<Vec<(String, Vec<u8>)>, E> + Send,
+) -> Result<
+    (
+        Vec<(String, Vec<u8>)>,
+        Result<Vec<(String, Vec<u8>)>, DeliverError>,
+    ),
+    E,
+> {
+    let entries = register::register(&source);
+    let claim_rows = claims::judge(&source);
+    let (xlsx, charts) = rayon::join(
+        || match started {
+            Some(started) => workbook::finish(started, &source, &entries, &claim_rows),
+            None => workbook::workbook(&source, &entries, &claim_rows),
+        },
+        draw,
+    );
+    let charts = charts?;
+    source.set_svgs(&charts);
+    let files = xlsx
+        .map_err(DeliverError::from)
+        .and_then(|xlsx| finish(&source, &entries, &claim_rows, xlsx, folder));
+    Ok((charts, files))
 }
 
 /// `prevsim report FOLDER`: rewrites a result folder's deliverables from its files, all at

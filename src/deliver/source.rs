@@ -3,7 +3,9 @@
 //! commands have written them, `sensitivity/sensitivity.json` and `voi/voi.json`.
 //!
 //! The report, the workbook and the register see only [`Source`]; when the result files change
-//! shape, this module alone changes. Fields it does not know are ignored.
+//! shape, this module alone changes. Fields it does not know are ignored. A run gives its
+//! results in memory instead ([`Source::of_run`]): `iterations.csv` is then seen in the run's
+//! columns ([`Iterations::Run`]), cell for cell as the file holds it.
 
 use std::path::Path;
 
@@ -11,6 +13,7 @@ use serde_json::Value;
 
 use crate::charts::ChartData;
 use crate::charts::data::{Band, DATA_FILES};
+use crate::engine::Columns;
 use crate::export::manifest::{MANIFEST, Manifest, SCENARIO_COPY};
 use crate::scenario::Scenario;
 
@@ -39,7 +42,7 @@ pub struct Stat {
     pub p95: f64,
 }
 
-/// `iterations.csv`, as text cells.
+/// A CSV file, as text cells.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
     pub header: Vec<String>,
@@ -68,28 +71,137 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)
     }
+}
 
-    /// A numeric column's values in rows where `filter` column equals `value`.
-    pub fn numbers_where(&self, name: &str, filter: &str, value: &str) -> Vec<f64> {
-        let (Some(c), Some(f)) = (self.column(name), self.column(filter)) else {
+/// A cell of `iterations.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    /// A number (`NaN` and the infinities too, written as Rust writes them).
+    Number(f64),
+    /// Text that is not a number, such as an intervention's name or "never".
+    Text(&'a str),
+    /// An empty cell (a ratio without a programme cost).
+    Blank,
+}
+
+impl<'a> Cell<'a> {
+    /// A cell as the file holds it.
+    pub fn of_text(text: &'a str) -> Cell<'a> {
+        if text.is_empty() {
+            Cell::Blank
+        } else {
+            text.parse().map_or(Cell::Text(text), Cell::Number)
+        }
+    }
+
+    /// The number, if the cell holds one.
+    pub fn number(self) -> Option<f64> {
+        match self {
+            Cell::Number(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+
+/// `iterations.csv`: read back from the file, or the run's own columns it is written from
+/// (the same cells either way: a run's deliverables need not parse the file it has just made).
+#[derive(Debug, Clone)]
+pub enum Iterations<'a> {
+    Parsed(Table),
+    Run {
+        header: Vec<String>,
+        scenario: &'a Scenario,
+        columns: &'a Columns,
+    },
+}
+
+impl<'a> Iterations<'a> {
+    /// The run's columns, as `iterations.csv` lays them out.
+    pub fn of_run(scenario: &'a Scenario, columns: &'a Columns) -> Iterations<'a> {
+        Iterations::Run {
+            header: crate::export::iterations_header(scenario),
+            scenario,
+            columns,
+        }
+    }
+
+    pub fn header(&self) -> &[String] {
+        match self {
+            Iterations::Parsed(t) => &t.header,
+            Iterations::Run { header, .. } => header,
+        }
+    }
+
+    /// Rows (iterations x interventions).
+    pub fn rows(&self) -> usize {
+        match self {
+            Iterations::Parsed(t) => t.rows.len(),
+            Iterations::Run {
+                scenario, columns, ..
+            } => columns.len() * scenario.interventions.len(),
+        }
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header().iter().position(|h| h == name)
+    }
+
+    /// The cell at `row`, `col` (`Blank` outside the table).
+    pub fn cell(&self, row: usize, col: usize) -> Cell<'_> {
+        match self {
+            Iterations::Parsed(t) => match t.rows.get(row).and_then(|r| r.get(col)) {
+                None => Cell::Blank,
+                // A name is a name, even one that reads as a number.
+                Some(text) if t.header.get(col).is_some_and(|h| h == "intervention") => {
+                    Cell::Text(text)
+                }
+                Some(text) => Cell::of_text(text),
+            },
+            Iterations::Run {
+                scenario, columns, ..
+            } => {
+                let k = scenario.interventions.len().max(1);
+                let (i, j) = (row / k, row % k);
+                match crate::export::iteration_cell(scenario, columns, i, j, col) {
+                    crate::export::IterationCell::Number(x) => Cell::Number(x),
+                    crate::export::IterationCell::Name => {
+                        Cell::Text(&scenario.interventions[j].name)
+                    }
+                    crate::export::IterationCell::Never => Cell::Text("never"),
+                    crate::export::IterationCell::Blank => Cell::Blank,
+                }
+            }
+        }
+    }
+
+    /// A column's cells in the rows of one intervention (`None` where not a number).
+    pub fn values_of(&self, name: &str, intervention: &str) -> Vec<Option<f64>> {
+        let (Some(c), Some(who)) = (self.column(name), self.column("intervention")) else {
             return Vec::new();
         };
-        self.rows
-            .iter()
-            .filter(|r| r.get(f).is_some_and(|v| v == value))
-            .filter_map(|r| r.get(c)?.parse().ok())
+        (0..self.rows())
+            .filter(|&r| self.cell(r, who) == Cell::Text(intervention))
+            .map(|r| self.cell(r, c).number())
+            .collect()
+    }
+
+    /// A numeric column's values in the rows of one intervention.
+    pub fn numbers_of(&self, name: &str, intervention: &str) -> Vec<f64> {
+        self.values_of(name, intervention)
+            .into_iter()
+            .flatten()
             .collect()
     }
 }
 
 /// Everything the deliverables need from a result folder.
 #[derive(Debug, Clone)]
-pub struct Source {
+pub struct Source<'a> {
     /// The parsed data the charts use (bands, yearly series, net savings).
     pub data: ChartData,
     /// `summary.json` as written.
     pub summary: Value,
-    pub iterations: Table,
+    pub iterations: Iterations<'a>,
     pub yearly: Table,
     pub manifest: Manifest,
     /// The scenario, validated again from the folder's copy.
@@ -100,16 +212,24 @@ pub struct Source {
     pub voi: Option<Value>,
 }
 
+fn get<'f>(files: &'f [(String, Vec<u8>)], name: &str) -> Result<&'f [u8], SourceError> {
+    files
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, b)| b.as_slice())
+        .ok_or_else(|| bad(name, "missing"))
+}
+
 /// Files of a result folder that the deliverables read, besides the charts.
 pub const SENSITIVITY: &str = "sensitivity/sensitivity.json";
 pub const VOI: &str = "voi/voi.json";
 
-impl Source {
+impl Source<'_> {
     /// Reads a result folder from disk.
     ///
     /// # Errors
     /// A data file is missing or not as `prevsim run` writes it.
-    pub fn load(folder: &Path) -> Result<Source, SourceError> {
+    pub fn load(folder: &Path) -> Result<Source<'static>, SourceError> {
         let mut files = Vec::new();
         let entries =
             std::fs::read_dir(folder).map_err(|e| bad(&folder.display().to_string(), e))?;
@@ -132,52 +252,87 @@ impl Source {
         Source::from_files(&files)
     }
 
-    /// Reads named files (as a run holds them in memory, or as read from a folder).
+    /// Reads named files (as read from a folder).
     ///
     /// # Errors
     /// A data file is missing or malformed.
-    pub fn from_files(files: &[(String, Vec<u8>)]) -> Result<Source, SourceError> {
-        let get = |name: &str| {
-            files
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, b)| b.as_slice())
-                .ok_or_else(|| bad(name, "missing"))
-        };
+    pub fn from_files(files: &[(String, Vec<u8>)]) -> Result<Source<'static>, SourceError> {
         let folder = crate::report::read::ResultFolder::from_files(files)
             .map_err(|e| bad(&e.file, e.message))?;
         let data = ChartData::new(&folder.report, &folder.yearly, folder.net_saving_pv)
             .map_err(|e| bad("result files", e))?;
-        let summary: Value =
-            serde_json::from_slice(get("summary.json")?).map_err(|e| bad("summary.json", e))?;
         let manifest: Manifest =
-            serde_json::from_slice(get(MANIFEST)?).map_err(|e| bad(MANIFEST, e))?;
-        let text = String::from_utf8_lossy(get(SCENARIO_COPY)?).into_owned();
+            serde_json::from_slice(get(files, MANIFEST)?).map_err(|e| bad(MANIFEST, e))?;
+        let text = String::from_utf8_lossy(get(files, SCENARIO_COPY)?).into_owned();
         let scenario = Scenario::parse(&text, Path::new(&manifest.scenario_file))
             .map_err(|e| bad(SCENARIO_COPY, e))?;
-        let mut svgs: Vec<(String, String)> = files
-            .iter()
-            .filter(|(n, _)| n.starts_with("chart-") && n.ends_with(".svg"))
-            .map(|(n, b)| (n.clone(), String::from_utf8_lossy(b).into_owned()))
-            .collect();
-        svgs.sort();
+        let iterations = Table::parse(get(files, "iterations.csv")?, "iterations.csv")?;
+        Source::with(
+            files,
+            data,
+            manifest,
+            scenario,
+            Iterations::Parsed(iterations),
+        )
+    }
+
+    /// A run's results in memory: its files (`summary.json`, `yearly.csv`, the manifest, and
+    /// the charts' SVG files if drawn), the data of its charts, its scenario and its columns,
+    /// which stand for `iterations.csv` (not parsed again).
+    ///
+    /// # Errors
+    /// A data file is missing or malformed.
+    pub fn of_run<'a>(
+        files: &[(String, Vec<u8>)],
+        data: ChartData,
+        scenario: &'a Scenario,
+        columns: &'a Columns,
+    ) -> Result<Source<'a>, SourceError> {
+        let manifest: Manifest =
+            serde_json::from_slice(get(files, MANIFEST)?).map_err(|e| bad(MANIFEST, e))?;
+        let iterations = Iterations::of_run(scenario, columns);
+        Source::with(files, data, manifest, scenario.clone(), iterations)
+    }
+
+    fn with<'a>(
+        files: &[(String, Vec<u8>)],
+        data: ChartData,
+        manifest: Manifest,
+        scenario: Scenario,
+        iterations: Iterations<'a>,
+    ) -> Result<Source<'a>, SourceError> {
+        let summary: Value = serde_json::from_slice(get(files, "summary.json")?)
+            .map_err(|e| bad("summary.json", e))?;
         let json = |name: &str| {
             files
                 .iter()
                 .find(|(n, _)| n == name)
                 .and_then(|(_, b)| serde_json::from_slice(b).ok())
         };
-        Ok(Source {
+        let mut source = Source {
             data,
             summary,
-            iterations: Table::parse(get("iterations.csv")?, "iterations.csv")?,
-            yearly: Table::parse(get("yearly.csv")?, "yearly.csv")?,
+            iterations,
+            yearly: Table::parse(get(files, "yearly.csv")?, "yearly.csv")?,
             manifest,
             scenario,
-            svgs,
+            svgs: Vec::new(),
             sensitivity: json(SENSITIVITY),
             voi: json(VOI),
-        })
+        };
+        source.set_svgs(files);
+        Ok(source)
+    }
+
+    /// Takes the charts' SVG files (`chart-*.svg`) among `files`, in name order.
+    pub fn set_svgs(&mut self, files: &[(String, Vec<u8>)]) {
+        let mut svgs: Vec<(String, String)> = files
+            .iter()
+            .filter(|(n, _)| n.starts_with("chart-") && n.ends_with(".svg"))
+            .map(|(n, b)| (n.clone(), String::from_utf8_lossy(b).into_owned()))
+            .collect();
+        svgs.sort();
+        self.svgs = svgs;
     }
 
     /// Intervention names in the scenario's order.
@@ -273,6 +428,6 @@ impl Source {
     /// rows (every intervention's row of an iteration holds the same draws).
     pub fn draws(&self, input: &str) -> Vec<f64> {
         let first = self.interventions().into_iter().next().unwrap_or_default();
-        self.iterations.numbers_where(input, "intervention", &first)
+        self.iterations.numbers_of(input, &first)
     }
 }

@@ -268,6 +268,22 @@ impl Columns {
         }
     }
 
+    /// Frees the per-year columns (each arm's yearly counts and costs, the programmes' years),
+    /// keeping the draws and each intervention's metrics, payback years and agency metrics:
+    /// all that `iterations.csv` and the deliverables need once the yearly bands are made. A
+    /// run does this before it makes its workbook, so the two are not in memory together.
+    /// Without interventions nothing is freed (the baseline's years count the iterations).
+    pub fn drop_years(&mut self) {
+        if self.interventions.is_empty() {
+            return;
+        }
+        self.baseline = Vec::new();
+        for k in &mut self.interventions {
+            k.years = Vec::new();
+            k.programme = Vec::new();
+        }
+    }
+
     /// True when no iteration is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

@@ -27,14 +27,11 @@ fn header_line(names: &[String]) -> Result<Vec<u8>, ExportError> {
     Ok(w.into_inner()?)
 }
 
-/// One row per iteration and intervention: iteration, intervention, each uncertain parameter's
-/// drawn value (a transition row gives one column per destination), every metric (empty where
-/// undefined), the payback year (`never` if not within the horizon), and, where the scenario
-/// names agencies, each agency's gross saving, programme cost and net saving (present values).
-///
-/// # Errors
-/// A CSV writer failure (not expected when writing to memory).
-pub fn iterations_csv(scenario: &Scenario, columns: &Columns) -> Result<Vec<u8>, ExportError> {
+/// The header of `iterations.csv`: iteration, intervention, each uncertain parameter's drawn
+/// value (a transition row gives one column per destination), every metric, the payback year
+/// and, where the scenario names agencies, each agency's gross saving, programme cost and net
+/// saving (present values).
+pub fn iterations_header(scenario: &Scenario) -> Vec<String> {
     let mut header = vec!["iteration".to_string(), "intervention".to_string()];
     header.extend(
         scenario
@@ -45,16 +42,83 @@ pub fn iterations_csv(scenario: &Scenario, columns: &Columns) -> Result<Vec<u8>,
     );
     header.extend(Metric::ALL.map(|m| m.name().to_string()));
     header.push("payback_year".to_string());
-    let agencies: &[String] = if scenario.has_agencies {
-        &scenario.agencies.names
-    } else {
-        &[]
-    };
-    for name in agencies {
+    for name in agencies(scenario) {
         for m in AgencyMetric::IN_ITERATIONS {
             header.push(format!("{name}: {m}"));
         }
     }
+    header
+}
+
+fn agencies(scenario: &Scenario) -> &[String] {
+    if scenario.has_agencies {
+        &scenario.agencies.names
+    } else {
+        &[]
+    }
+}
+
+/// A cell of `iterations.csv`, as [`iterations_csv`] writes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IterationCell {
+    Number(f64),
+    /// The intervention's name.
+    Name,
+    /// A payback year not within the horizon.
+    Never,
+    /// An undefined ratio (no programme cost), or a column the file does not have.
+    Blank,
+}
+
+/// The cell of iteration `i` (counted from the columns' first) and intervention `j` in column
+/// `col` of [`iterations_header`].
+pub fn iteration_cell(
+    scenario: &Scenario,
+    columns: &Columns,
+    i: usize,
+    j: usize,
+    col: usize,
+) -> IterationCell {
+    let cols = &columns.interventions[j];
+    let draws = columns.draws.len();
+    let metrics = Metric::ALL.len();
+    let number = |x: f64| IterationCell::Number(x);
+    match col {
+        0 => number((columns.first + i as u64) as f64),
+        1 => IterationCell::Name,
+        c if c < 2 + draws => number(columns.draws[c - 2][i]),
+        c if c < 2 + draws + metrics => {
+            let m = Metric::ALL[c - 2 - draws];
+            let x = cols.metric(m)[i];
+            if m.is_ratio_to_programme_cost() && x.is_nan() {
+                IterationCell::Blank
+            } else {
+                number(x)
+            }
+        }
+        c if c == 2 + draws + metrics => {
+            cols.payback[i].map_or(IterationCell::Never, |y| number(f64::from(y)))
+        }
+        c => {
+            let k = c - 3 - draws - metrics;
+            let per = AgencyMetric::IN_ITERATIONS.len();
+            if k / per < agencies(scenario).len() {
+                number(cols.agency(k / per, AgencyMetric::IN_ITERATIONS[k % per])[i])
+            } else {
+                IterationCell::Blank
+            }
+        }
+    }
+}
+
+/// One row per iteration and intervention, with the columns of [`iterations_header`] (a
+/// metric is empty where undefined, the payback year `never` if not within the horizon).
+///
+/// # Errors
+/// A CSV writer failure (not expected when writing to memory).
+pub fn iterations_csv(scenario: &Scenario, columns: &Columns) -> Result<Vec<u8>, ExportError> {
+    let header = iterations_header(scenario);
+    let agencies = agencies(scenario);
     let names = scenario
         .interventions
         .iter()

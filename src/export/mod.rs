@@ -15,7 +15,7 @@ mod markdown;
 pub mod number;
 pub mod writer;
 
-pub use csv_files::{iterations_csv, yearly_csv};
+pub use csv_files::{IterationCell, iteration_cell, iterations_csv, iterations_header, yearly_csv};
 pub use markdown::summary_md;
 
 use crate::engine::Columns;
@@ -59,12 +59,22 @@ pub fn all_files(
     report: &Report,
     bands: &[YearlyBand],
 ) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
+    all_files_with(scenario, report, bands, iterations_csv(scenario, columns)?)
+}
+
+/// [`all_files`], with `iterations.csv` already made (a run makes it while it summarises).
+///
+/// # Errors
+/// A serialisation failure (not expected for these types).
+pub fn all_files_with(
+    scenario: &Scenario,
+    report: &Report,
+    bands: &[YearlyBand],
+    iterations: Vec<u8>,
+) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
     Ok(vec![
         ("summary.json".to_string(), summary_json(report)?),
-        (
-            "iterations.csv".to_string(),
-            iterations_csv(scenario, columns)?,
-        ),
+        ("iterations.csv".to_string(), iterations),
         ("yearly.csv".to_string(), yearly_csv(bands)?),
         (
             "summary.md".to_string(),

@@ -301,15 +301,34 @@ fn recover(parent: &Path, name: &str, dest: &Path, owns: &dyn Fn(&str) -> bool) 
 
 /// Writes and flushes every file into a new folder, which has the mode and owner of the folder
 /// it will replace from the start (results in a private folder are never readable by others).
+///
+/// The files are written and flushed each on its own thread, so that the file system commits
+/// their flushes together rather than one after another.
 fn stage(staging: &Path, dest: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
     fs::create_dir(staging)?;
     same_mode_and_owner(dest, staging)?;
-    for (name, bytes) in files {
+    let write = |name: &str, bytes: &[u8]| -> io::Result<()> {
         let mut f = File::create(staging.join(name))?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    Ok(())
+        f.sync_all()
+    };
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = files
+            .iter()
+            .map(|(name, bytes)| scope.spawn(|| write(name, bytes)))
+            .collect();
+        // Every thread is joined; the first failure (in file order) is the answer.
+        let mut result = Ok(());
+        for w in writers {
+            let r = w
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("a writer panicked")));
+            if result.is_ok() {
+                result = r;
+            }
+        }
+        result
+    })
 }
 
 /// Brings into `staging` the entries of `dest` to keep: everything but the files this write
