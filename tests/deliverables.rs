@@ -761,3 +761,21 @@ fn report_command_rewrites_the_deliverables_from_the_folder() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("missing"));
 }
+
+#[test]
+fn a_fixed_run_registers_distributions_as_uncertain_without_a_range() {
+    let out = tempfile::tempdir().unwrap();
+    let folder = &run(out.path(), &["gm-family-ladder.toml"], &["--fixed"])[0];
+    let text = fs::read_to_string(folder.join("assumptions.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().clone();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let get = |name: &str| rows.iter().find(|rec| &rec[0] == name).unwrap().clone();
+    for name in ["care.cost", "transitions.chaotic"] {
+        let e = get(name);
+        assert_eq!(&e[col("uncertain")], "yes", "{name}");
+        assert_eq!((&e[col("p5")], &e[col("p95")]), ("", ""), "{name}");
+    }
+    assert_eq!(&get("population.families.chaotic")[col("uncertain")], "no");
+}

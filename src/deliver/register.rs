@@ -23,6 +23,8 @@ pub struct Entry {
     /// P5 and P95 of the draws the run used; empty for a known value.
     pub p5: Option<f64>,
     pub p95: Option<f64>,
+    #[serde(skip)]
+    uncertain: bool,
     pub unit: String,
     pub source: String,
     pub evidence: String,
@@ -61,9 +63,10 @@ pub const COLUMNS: [&str; 18] = [
 ];
 
 impl Entry {
-    /// True when the input is a distribution.
+    /// True when the input is a distribution (a scalar or a transition row), whether or not
+    /// this run drew it (a fixed-mode run uses its mean and has no range).
     pub fn uncertain(&self) -> bool {
-        self.p5.is_some()
+        self.uncertain
     }
 
     /// The intervention the input belongs to, or "all arms".
@@ -247,7 +250,8 @@ pub fn register(source: &Source) -> Vec<Entry> {
             let (mean, p5, p95) = match &p.value {
                 ParamValue::Scalar(d) => {
                     let draws = sorted(&source.draws(&p.name));
-                    let (p5, p95) = if d.is_fixed() || draws.is_empty() {
+                    // A known value, or a fixed-mode run (one draw, the mean): no range.
+                    let (p5, p95) = if d.is_fixed() || draws.len() < 2 {
                         (None, None)
                     } else {
                         (
@@ -269,6 +273,7 @@ pub fn register(source: &Source) -> Vec<Entry> {
                 mean,
                 p5,
                 p95,
+                uncertain: !p.is_fixed(),
                 unit: unit_of(&p.name).to_string(),
                 source: p.source.clone().unwrap_or_default(),
                 evidence: meta.evidence.clone().unwrap_or_default(),

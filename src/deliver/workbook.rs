@@ -207,10 +207,12 @@ fn yearly(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> 
     ws.set_name("Yearly")?;
     let years = s.data.years;
     let factors = s.scenario.discount.factors(years);
-    let mut names = vec![
-        "Arm".to_string(),
-        "Row (means across iterations)".to_string(),
-    ];
+    let rows = if s.data.fixed {
+        "Row (fixed base case)"
+    } else {
+        "Row (means across iterations)"
+    };
+    let mut names = vec!["Arm".to_string(), rows.to_string()];
     names.extend((1..=years).map(|y| format!("Year {y}")));
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     headers(ws, 0, &refs, f)?;
