@@ -216,6 +216,15 @@ fn stops_where_the_formula_says_and_equals_a_run_of_that_many_iterations() {
         serde_json::from_str(&read(&folder, "manifest.json")).unwrap();
     assert_eq!(manifest["precision"]["mean_net_saving_pv"], mean);
     assert_eq!(manifest["iterations"].as_u64(), Some(stopped_at as u64));
+    // The report says where the run stopped and why, as the console did.
+    let html = read(&folder, "report.html");
+    assert!(
+        html.contains(&format!(
+            "stopped at {} iterations (every target met)",
+            prevsim::precision::count(stopped_at as u64)
+        )),
+        "the report's reproducibility table names the precision stop"
+    );
     // With looser targets written into the manifest, the re-run stops elsewhere: refused.
     let text = read(&folder, "manifest.json")
         .replacen(

@@ -202,6 +202,15 @@ pub fn render(
     let sensitivity = source.sensitivity.as_ref().map(words::sensitivity_rows);
     let voi = source.voi.as_ref().map(words::voi_rows);
     let m = &source.manifest;
+    // A precision run says where it stopped and why, as the console did.
+    let precision = source
+        .summary
+        .get("precision")
+        .and_then(|v| serde_json::from_value::<crate::precision::Record>(v.clone()).ok())
+        .map(|r| {
+            let line = r.console();
+            line.trim().trim_start_matches("precision: ").to_string()
+        });
     let mut env = Environment::new();
     env.add_template("report.html", TEMPLATE)?;
     let html = env.get_template("report.html")?.render(Serde(json!({
@@ -229,6 +238,7 @@ pub fn render(
         "version": &m.prevsim_version,
         "seed": m.seed,
         "iterations": m.iterations,
+        "precision": precision,
         "sha256": &m.scenario_sha256,
         "created": &m.created_utc,
         "command": m.command_line.join(" "),
