@@ -9,8 +9,8 @@
 //! - `floor/binomial_draws_of_one_iteration`: the binomial draws one iteration makes, drawn from
 //!   one generator with no engine around them: the floor an iteration cannot beat.
 //!
-//! Compare `run/gm_2000 / 2000` with the floor per iteration, and with the numpy peer
-//! (`python3 ../shared/peers/numpy_peer.py bench 10000`).
+//! Compare `run/gm_2000 / 2000` with the floor per iteration, and with the numpy peer (a
+//! vectorised re-implementation kept outside this repository; see the README's Performance).
 
 use std::hint::black_box;
 use std::path::Path;
