@@ -7,7 +7,7 @@
 //! held as 32-bit integers while they are whole numbers that fit (always, in Monte Carlo), as
 //! `f64` otherwise (fixed mode's expected counts).
 
-use super::{CostSplit, IterationResult, metrics::Metrics};
+use super::{IterationResult, metrics::Metrics};
 use crate::scenario::Scenario;
 use crate::vocab::{AgencyMetric, Metric};
 
@@ -212,8 +212,6 @@ pub struct Columns {
     pub baseline: Vec<YearColumns>,
     /// In the scenario's order.
     pub interventions: Vec<InterventionColumns>,
-    /// Who pays for each cost, per intervention (empty without agencies).
-    splits: Vec<CostSplit>,
 }
 
 impl Columns {
@@ -248,15 +246,6 @@ impl Columns {
                     agency_years: vec![[ExactSum::default(); 2]; years * agencies],
                 })
                 .collect(),
-            splits: if agencies > 0 {
-                scenario
-                    .interventions
-                    .iter()
-                    .map(|lever| super::cost_split(&scenario.agencies, lever))
-                    .collect()
-            } else {
-                Vec::new()
-            },
         }
     }
 
@@ -335,19 +324,14 @@ impl Columns {
             }
             push_metrics(cols, &out.metrics);
         }
-        for ((cols, out), split) in self
-            .interventions
-            .iter_mut()
-            .zip(&it.interventions)
-            .zip(&self.splits)
-        {
-            let agencies = cols.agencies.len();
-            for (t, (base, arm)) in it.baseline.iter().zip(&out.years).enumerate() {
-                for a in 0..agencies {
-                    let [b, g] = &mut cols.agency_years[t * agencies + a];
-                    b.add(split.cost(a, base));
-                    g.add(split.saving(a, base, arm));
-                }
+        // The agencies' yearly figures, as the metrics worked them out (empty sums without
+        // agencies).
+        for (cols, out) in self.interventions.iter_mut().zip(&it.interventions) {
+            for ([b, g], [cost, saving]) in
+                cols.agency_years.iter_mut().zip(&out.metrics.agency_years)
+            {
+                b.add(*cost);
+                g.add(*saving);
             }
         }
     }

@@ -67,14 +67,14 @@ impl CostSplit {
     }
 
     /// Agency `a`'s share of a year's service costs.
-    pub(crate) fn cost(&self, a: usize, r: &YearRecord) -> f64 {
+    fn cost(&self, a: usize, r: &YearRecord) -> f64 {
         let home: f64 = (0..4).map(|s| self.home[s][a] * r.cost_at_home[s]).sum();
         home + self.care[a] * r.cost_in_care + self.kept_out[a] * r.cost_kept_out
     }
 
     /// Agency `a`'s services saved in a year, component by component (identical components
     /// cancel exactly).
-    pub(crate) fn saving(&self, a: usize, base: &YearRecord, arm: &YearRecord) -> f64 {
+    fn saving(&self, a: usize, base: &YearRecord, arm: &YearRecord) -> f64 {
         let home: f64 = (0..4)
             .map(|s| self.home[s][a] * (base.cost_at_home[s] - arm.cost_at_home[s]))
             .sum();
@@ -117,6 +117,9 @@ pub struct Metrics {
     pub payback_year: Option<u32>,
     /// Per agency, in the scenario's order.
     pub agencies: Vec<AgencyMetrics>,
+    /// Per year, agencies within a year: the agency's share of the baseline's service costs
+    /// and its gross saving, undiscounted (for the agencies' yearly means).
+    pub agency_years: Vec<[f64; 2]>,
 }
 
 impl Metrics {
@@ -137,15 +140,19 @@ impl Metrics {
         // Net saving of each year, summed over agencies.
         let mut net_by_year = vec![0.0; years];
         let mut gross_year0 = 0.0;
+        let n = split.agencies();
+        let mut agency_years = vec![[0.0; 2]; years * n];
         for (a, m) in agencies.iter_mut().enumerate() {
             for t in 0..years {
                 let (b, i, d) = (&baseline[t], &intervention[t], discount[t]);
                 let prog = split.programme[a] * programme_cost[t];
                 let saving = split.saving(a, b, i);
+                let base_cost = split.cost(a, b);
+                agency_years[t * n + a] = [base_cost, saving];
                 if t == 0 {
                     gross_year0 += saving;
                 }
-                m.baseline_cost_pv += d * split.cost(a, b);
+                m.baseline_cost_pv += d * base_cost;
                 m.intervention_cost_pv += d * (split.cost(a, i) + prog);
                 m.gross_saving_pv += d * saving;
                 m.programme_cost_pv += d * prog;
@@ -170,6 +177,7 @@ impl Metrics {
             baseline_care_cost_year0: baseline.first().map_or(0.0, |b| b.cost_in_care),
             payback_year: payback_year(&net_by_year),
             agencies,
+            agency_years,
         };
         if m.programme_cost_pv > 0.0 {
             // A programme cost so small that the ratio overflows has no meaningful ratio.

@@ -419,15 +419,7 @@ where
 {
     let about = About::from(&r.subject);
     let s = &r.sweep;
-    let run = if s.monte_carlo {
-        format!(
-            "Monte Carlo, {} iterations, seed {}, common random numbers",
-            s.iterations.unwrap_or(0),
-            s.seed.unwrap_or(0)
-        )
-    } else {
-        "Fixed mode (expected counts), every other input at its mean".to_string()
-    };
+    let run = super::sweep_run(s);
     let name = short(&s.inputs[0]);
     let body = frame::page(
         root,

@@ -69,15 +69,7 @@ where
     let about = About::from(&r.subject);
     let s = &r.sweep;
     let (xn, yn) = (short(&s.inputs[0]), short(&s.inputs[1]));
-    let run = if s.monte_carlo {
-        format!(
-            "Monte Carlo, {} iterations, seed {}, common random numbers",
-            s.iterations.unwrap_or(0),
-            s.seed.unwrap_or(0)
-        )
-    } else {
-        "Fixed mode (expected counts), every other input at its mean".to_string()
-    };
+    let run = super::sweep_run(s);
     let body = frame::page(
         root,
         &about.heading(&format!("Two-way sweep: {xn} against {yn}"), &run),

@@ -138,6 +138,19 @@ impl<'a> From<&'a Subject> for About<'a> {
     }
 }
 
+/// How a sweep was run, for a chart's footnote.
+fn sweep_run(s: &crate::sensitivity::Sweep) -> String {
+    if s.monte_carlo {
+        format!(
+            "Monte Carlo, {} iterations, seed {}, common random numbers",
+            s.iterations.unwrap_or(0),
+            s.seed.unwrap_or(0)
+        )
+    } else {
+        "Fixed mode (expected counts), every other input at its mean".to_string()
+    }
+}
+
 /// The charts of an analysis: tornado and spider, and where computed break-even and
 /// acceptability.
 ///
