@@ -489,15 +489,7 @@ pub fn run(
 
 /// A whole number with thousands separated: 14000 -> "14,000".
 pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::charts::style::thousands(n as f64)
 }
 
 /// A probability half-width in percentage points, to two decimals: 0.0049 -> "0.49".
