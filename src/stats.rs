@@ -108,51 +108,149 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// The `qs`-quantiles (ascending, 0..=1) of the data, type 7, exactly as
-/// [`quantile_sorted`] on the sorted data gives them, found by selection (the data are
-/// reordered, not sorted): each order statistic needed is placed with
-/// `select_nth_unstable_by` on what lies above the previous one.
+/// [`quantile_sorted`] on the sorted data gives them (in the order of `f64::total_cmp`), found
+/// without sorting: the data are reordered, not sorted.
+///
+/// A large column is bracketed first: a sorted sample of [`SAMPLE`] evenly spaced values gives,
+/// for each order statistic needed, two values that very probably enclose it; one pass counts
+/// the data below each bracket and keeps those inside, and selection among the few kept places
+/// the order statistic exactly. Should a bracket miss (its order statistic lies outside it:
+/// possible only for data laid out against the sample's spacing), every order statistic is
+/// placed by selection on the whole column instead, as for small columns.
 pub fn quantiles<const K: usize>(data: &mut [f64], qs: [f64; K]) -> [f64; K] {
     let n = data.len();
     let mut out = [f64::NAN; K];
     if n == 0 {
         return out;
     }
-    // Order statistics below `start` are placed, and all at most data[start].
-    let mut start = 0;
-    let mut placed: Option<usize> = None;
-    let mut order_stat = |data: &mut [f64], rank: usize| -> f64 {
-        if placed != Some(rank) {
-            if rank < start {
-                unreachable!("quantiles are taken in ascending order");
-            }
-            data[start..].select_nth_unstable_by(rank - start, f64::total_cmp);
-            placed = Some(rank);
-            start = rank;
-        }
-        data[rank]
-    };
-    for (slot, &q) in out.iter_mut().zip(&qs) {
-        if n == 1 {
-            *slot = data[0];
-            continue;
-        }
+    // The two order statistics each quantile interpolates between.
+    let ranks = qs.map(|q| {
         let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
         let lo = h.floor() as usize;
-        let hi = (lo + 1).min(n - 1);
-        let a = order_stat(data, lo);
-        let b = if hi == lo {
+        (h, lo, (lo + 1).min(n - 1))
+    });
+    let mut wanted: Vec<usize> = ranks.iter().flat_map(|&(_, lo, hi)| [lo, hi]).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let placed = if n >= 4 * SAMPLE {
+        bracketed(data, &wanted)
+    } else {
+        None
+    }
+    .unwrap_or_else(|| by_selection(data, &wanted));
+    let at = |rank: usize| placed[wanted.binary_search(&rank).unwrap_or(0)];
+    for (slot, &(h, lo, hi)) in out.iter_mut().zip(&ranks) {
+        let (a, b) = (at(lo), at(hi));
+        *slot = if hi == lo {
             a
         } else {
-            // The next order statistic is the least of what lies above.
-            data[lo + 1..]
-                .iter()
-                .copied()
-                .min_by(f64::total_cmp)
-                .unwrap_or(a)
+            a + (h - lo as f64) * (b - a)
         };
-        *slot = a + (h - lo as f64) * (b - a);
     }
     out
+}
+
+/// Values in the sample that brackets a large column's order statistics (see [`quantiles`]).
+const SAMPLE: usize = 2048;
+
+/// The data's order statistics of these ranks (ascending, distinct), by selection on the
+/// whole column, each on what lies above the previous one.
+fn by_selection(data: &mut [f64], ranks: &[usize]) -> Vec<f64> {
+    let mut start = 0;
+    ranks
+        .iter()
+        .map(|&rank| {
+            data[start..].select_nth_unstable_by(rank - start, f64::total_cmp);
+            start = rank;
+            data[rank]
+        })
+        .collect()
+}
+
+/// The key of a float in the order of `f64::total_cmp`, as a signed integer.
+fn total_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// [`by_selection`]'s order statistics found through brackets from a sample, or `None` where
+/// a bracket missed.
+fn bracketed(data: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
+    let n = data.len();
+    let mut sample: Vec<i64> = (0..SAMPLE)
+        .map(|i| total_key(data[i * n / SAMPLE + n / (2 * SAMPLE)]))
+        .collect();
+    sample.sort_unstable();
+    // Each rank's bracket: sample values about 4.5 standard deviations of the sample's
+    // count below it on either side (the count is binomial), the ends open.
+    let mut brackets: Vec<(i64, i64)> = Vec::new();
+    let mut owner = Vec::with_capacity(ranks.len());
+    for &rank in ranks {
+        let q = (rank as f64 + 0.5) / n as f64;
+        let centre = q * SAMPLE as f64;
+        let reach = 4.5 * (SAMPLE as f64 * q * (1.0 - q)).sqrt() + 2.0;
+        let lo = (centre - reach).floor();
+        let hi = (centre + reach).ceil();
+        let low = if lo < 0.0 {
+            i64::MIN
+        } else {
+            sample[lo as usize]
+        };
+        let high = if hi >= SAMPLE as f64 {
+            i64::MAX
+        } else {
+            sample[hi as usize]
+        };
+        match brackets.last_mut() {
+            Some(last) if low <= last.1 => last.1 = last.1.max(high),
+            _ => brackets.push((low, high)),
+        }
+        owner.push(brackets.len() - 1);
+    }
+    // Each value's slot: 2 b + 1 inside bracket b, 2 b between bracket b - 1 and b (or past
+    // the last). Two branch-free passes: how many fall in each slot, then those inside.
+    let slot = |k: i64| -> usize {
+        brackets
+            .iter()
+            .map(|&(low, high)| usize::from(k >= low) + usize::from(k > high))
+            .sum()
+    };
+    let mut counts = vec![0usize; 2 * brackets.len() + 1];
+    for &x in data {
+        counts[slot(total_key(x))] += 1;
+    }
+    // Where each slot's values go in `kept`: the brackets' stretches one after another, every
+    // value outside the brackets to one spare place at the end.
+    let inside: usize = counts.iter().skip(1).step_by(2).sum();
+    let mut cursor = vec![inside; counts.len()];
+    let mut starts = Vec::with_capacity(brackets.len());
+    let mut at = 0;
+    for b in 0..brackets.len() {
+        cursor[2 * b + 1] = at;
+        starts.push(at);
+        at += counts[2 * b + 1];
+    }
+    let mut kept = vec![0i64; inside + 1];
+    for &x in data {
+        let k = total_key(x);
+        let s = slot(k);
+        kept[cursor[s]] = k;
+        cursor[s] += s % 2;
+    }
+    let mut out = Vec::with_capacity(ranks.len());
+    for (&rank, &b) in ranks.iter().zip(&owner) {
+        let below: usize = counts[..=2 * b].iter().sum();
+        let local = rank.checked_sub(below)?;
+        let span = &mut kept[starts[b]..starts[b] + counts[2 * b + 1]];
+        if local >= span.len() {
+            return None;
+        }
+        let key = *span.select_nth_unstable(local).1;
+        out.push(f64::from_bits(
+            (key ^ (((key >> 63) as u64) >> 1) as i64) as u64,
+        ));
+    }
+    Some(out)
 }
 
 /// Sorts a copy of the data (NaN-free input assumed; NaNs sort last).
@@ -261,6 +359,75 @@ mod tests {
         assert!((s.p95 - 8.8).abs() < 1e-12);
         assert_eq!(s.mean, 4.0);
         assert!((s.sd - 12.5f64.sqrt()).abs() < 1e-12);
+    }
+
+    /// Type-7 quantiles of a sorted copy (in `total_cmp` order), the plain reference.
+    fn by_sorting(data: &[f64], qs: [f64; 5]) -> [f64; 5] {
+        let mut sorted = data.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        qs.map(|q| quantile_sorted(&sorted, q))
+    }
+
+    #[test]
+    fn quantiles_equal_a_sort_based_reference_on_large_columns() {
+        let qs = [0.05, 0.25, 0.5, 0.75, 0.95];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let n = 30_011;
+        let columns: Vec<(&str, Vec<f64>)> = vec![
+            ("uniform", (0..n).map(|_| next() * 1e9 - 3e8).collect()),
+            (
+                "heavy ties",
+                (0..n).map(|_| (next() * 7.0).floor()).collect(),
+            ),
+            (
+                "signed zeros",
+                (0..n)
+                    .map(|i| if i % 3 == 0 { -0.0 } else { 0.0 })
+                    .collect(),
+            ),
+            ("ascending", (0..n).map(|i| i as f64).collect()),
+            ("descending", (0..n).rev().map(|i| i as f64 * 0.5).collect()),
+            (
+                "constant with outliers",
+                (0..n)
+                    .map(|i| if i % 997 == 0 { -1e12 } else { 85_000.0 })
+                    .collect(),
+            ),
+            (
+                "skewed",
+                (0..n).map(|_| (-next().max(1e-300).ln()).powi(3)).collect(),
+            ),
+            // Every value the sample looks at is the least: the brackets miss.
+            ("against the sample", {
+                let mut v: Vec<f64> = (0..n).map(|_| next()).collect();
+                for i in 0..SAMPLE {
+                    v[i * n / SAMPLE + n / (2 * SAMPLE)] = -1e300;
+                }
+                v
+            }),
+        ];
+        let mut missed = 0;
+        for (name, data) in columns {
+            let wanted: Vec<usize> = qs.iter().map(|q| (q * (n - 1) as f64) as usize).collect();
+            if bracketed(&data, &wanted).is_none() {
+                missed += 1;
+            }
+            let want = by_sorting(&data, qs);
+            let got = quantiles(&mut data.clone(), qs);
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g.to_bits(), w.to_bits(), "{name}: {got:?} against {want:?}");
+            }
+        }
+        assert_eq!(
+            missed, 1,
+            "only the column laid out against the sample misses"
+        );
     }
 
     #[test]
