@@ -150,6 +150,8 @@ mod tests {
     }
 
     #[test]
+    // The ties are exact binary values whose shortest text has fewer digits than the literal.
+    #[allow(clippy::excessive_precision)]
     fn writes_what_format_writes() {
         let cases = [
             0.0,
@@ -207,6 +209,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::excessive_precision)]
     fn only_possible_ties_leave_the_fast_path() {
         assert!(could_be_a_tie(667082108456853.25));
         assert!(could_be_a_tie(0.5));
