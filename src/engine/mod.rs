@@ -182,18 +182,24 @@ pub fn run_columns(
     }
     let mut columns = Columns::new(scenario, range.start);
     columns.reserve(usize::try_from(range.end.saturating_sub(range.start)).unwrap_or(0));
+    // Each block's iterations are added to the columns, in order, while the next block runs.
     let mut start = range.start;
+    let mut finished: Vec<IterationResult> = Vec::new();
     while start < range.end {
         let end = range.end.min(start.saturating_add(BLOCK));
-        let block: Vec<IterationResult> = (start..end)
-            .into_par_iter()
-            .map(|iteration| sampled(scenario, &shared, options.seed, iteration, progress))
-            .collect();
-        for it in &block {
-            columns.push(it);
-        }
+        let (block, ()) = rayon::join(
+            || {
+                (start..end)
+                    .into_par_iter()
+                    .map(|iteration| sampled(scenario, &shared, options.seed, iteration, progress))
+                    .collect()
+            },
+            || finished.drain(..).for_each(|it| columns.push(&it)),
+        );
+        finished = block;
         start = end;
     }
+    finished.iter().for_each(|it| columns.push(it));
     columns
 }
 

@@ -214,7 +214,12 @@ mod tests {
         assert!(could_be_a_tie(667082108456853.25));
         assert!(could_be_a_tie(0.5));
         // Drawn parameters and money amounts of a run: digits far past any tie.
-        for x in [0.7192361823200537, 18074416767.676266, 531429667.4858089, 94210.0347368856] {
+        for x in [
+            0.7192361823200537,
+            18074416767.676266,
+            531429667.4858089,
+            94210.0347368856,
+        ] {
             assert!(!could_be_a_tie(x), "{x}");
         }
     }
