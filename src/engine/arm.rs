@@ -163,7 +163,7 @@ impl Draws for Sampled {
         if x.is_nan() || x <= 0.0 {
             return 0.0;
         }
-        let floor = x.floor();
+        let floor = whole_part(x);
         let fraction = x - floor;
         if fraction == 0.0 {
             return floor;
@@ -235,6 +235,17 @@ fn hypergeometric_split(k: f64, sizes: &[f64], out: &mut [f64], stream: &mut rng
     }
 }
 
+/// `x.floor()`, without the call to libm's `floor` that the baseline x86-64 target makes of it
+/// for the counts the engine rounds (positive, below 2^52, where truncation is the floor).
+#[inline]
+fn whole_part(x: f64) -> f64 {
+    if x > 0.0 && x < 4_503_599_627_370_496.0 {
+        (x as u64) as f64
+    } else {
+        x.floor()
+    }
+}
+
 /// Families after the one-off shift up the ladder, all moves taken from the starting counts.
 fn shift_up<D: Draws>(families: [f64; 4], shares: &[f64; 3], draws: &mut D) -> [f64; 4] {
     let mut out = families;
@@ -276,7 +287,7 @@ pub fn systematic(total: f64, weights: &[f64], out: &mut [f64], u: impl FnOnce()
     proportional_into(total, weights, out);
     let mut extra = total;
     for x in out.iter_mut() {
-        *x = x.floor();
+        *x = whole_part(*x);
         extra -= *x;
     }
     let extra = extra.round();
@@ -667,6 +678,28 @@ mod tests {
             home_cost: 0.0,
             shift_up: [0.0; 3],
             programme: None,
+        }
+    }
+
+    #[test]
+    fn whole_part_is_floor() {
+        let mut cases = vec![
+            0.0,
+            -0.0,
+            0.3,
+            1.0,
+            2.5,
+            -2.5,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        cases.extend((0..10_000).map(|i| f64::from(i) * 0.37 - 100.0));
+        for x in cases {
+            assert_eq!(whole_part(x).to_bits(), x.floor().to_bits(), "{x}");
         }
     }
 
