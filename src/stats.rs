@@ -173,6 +173,43 @@ fn total_key(x: f64) -> i64 {
     bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
+/// How many of the data fall in each slot of the brackets (`2 b + 1`: inside bracket `b`;
+/// `2 b`: between bracket `b - 1` and `b`, or past the last), and the keys of those inside,
+/// bracket after bracket: two branch-free passes. `N` is the number of brackets, so that the
+/// comparisons unroll (0: any number).
+fn sort_into<const N: usize>(data: &[f64], brackets: &[(i64, i64)]) -> (Vec<usize>, Vec<i64>) {
+    let n = if N == 0 { brackets.len() } else { N };
+    let brackets = &brackets[..n];
+    let slot = |k: i64| -> usize {
+        brackets
+            .iter()
+            .map(|&(low, high)| usize::from(k >= low) + usize::from(k > high))
+            .sum()
+    };
+    let mut counts = vec![0usize; 2 * n + 1];
+    for &x in data {
+        counts[slot(total_key(x))] += 1;
+    }
+    // Where each slot's values go: the brackets' stretches one after another, every value
+    // outside the brackets to one spare place at the end.
+    let inside: usize = counts.iter().skip(1).step_by(2).sum();
+    let mut cursor = vec![inside; counts.len()];
+    let mut at = 0;
+    for b in 0..n {
+        cursor[2 * b + 1] = at;
+        at += counts[2 * b + 1];
+    }
+    let mut kept = vec![0i64; inside + 1];
+    for &x in data {
+        let k = total_key(x);
+        let s = slot(k);
+        kept[cursor[s]] = k;
+        cursor[s] += s % 2;
+    }
+    kept.truncate(inside);
+    (counts, kept)
+}
+
 /// [`by_selection`]'s order statistics found through brackets from a sample, or `None` where
 /// a bracket missed.
 fn bracketed(data: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
@@ -207,35 +244,20 @@ fn bracketed(data: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
         }
         owner.push(brackets.len() - 1);
     }
-    // Each value's slot: 2 b + 1 inside bracket b, 2 b between bracket b - 1 and b (or past
-    // the last). Two branch-free passes: how many fall in each slot, then those inside.
-    let slot = |k: i64| -> usize {
-        brackets
-            .iter()
-            .map(|&(low, high)| usize::from(k >= low) + usize::from(k > high))
-            .sum()
+    let (counts, kept) = match brackets.len() {
+        1 => sort_into::<1>(data, &brackets),
+        2 => sort_into::<2>(data, &brackets),
+        3 => sort_into::<3>(data, &brackets),
+        4 => sort_into::<4>(data, &brackets),
+        5 => sort_into::<5>(data, &brackets),
+        _ => sort_into::<0>(data, &brackets),
     };
-    let mut counts = vec![0usize; 2 * brackets.len() + 1];
-    for &x in data {
-        counts[slot(total_key(x))] += 1;
-    }
-    // Where each slot's values go in `kept`: the brackets' stretches one after another, every
-    // value outside the brackets to one spare place at the end.
-    let inside: usize = counts.iter().skip(1).step_by(2).sum();
-    let mut cursor = vec![inside; counts.len()];
+    let mut kept = kept;
     let mut starts = Vec::with_capacity(brackets.len());
     let mut at = 0;
     for b in 0..brackets.len() {
-        cursor[2 * b + 1] = at;
         starts.push(at);
         at += counts[2 * b + 1];
-    }
-    let mut kept = vec![0i64; inside + 1];
-    for &x in data {
-        let k = total_key(x);
-        let s = slot(k);
-        kept[cursor[s]] = k;
-        cursor[s] += s % 2;
     }
     let mut out = Vec::with_capacity(ranks.len());
     for (&rank, &b) in ranks.iter().zip(&owner) {
