@@ -874,6 +874,7 @@ fn the_iterations_sheet_is_the_xml_rust_xlsxwriter_writes() {
         (5, 2, ""),
         (6, 1, "a < b && c > d _xFFFF_"),
         (7, 1, "trailing\n"),
+        (9, 1, "é_x00ab_ü\u{fffe}_x12_ _x_x0041_"),
     ];
     for (r, c, v) in edits {
         table.rows[r][c] = v.to_string();
@@ -892,6 +893,7 @@ fn the_iterations_sheet_is_the_xml_rust_xlsxwriter_writes() {
         "_x0001_",
         "a &lt; b &amp;&amp; c &gt; d _x005F_xFFFF_",
         "<t xml:space=\"preserve\">trailing\n</t>",
+        "<t>é_x005F_x00ab_ü_xFFFE__x12_ _x_x005F_x0041_</t>",
     ] {
         assert!(xml.contains(needle), "{needle}");
     }
