@@ -435,13 +435,18 @@ fn claims(ws: &mut Worksheet, rows: &[ClaimRow], f: &Formats) -> Result<(), Xlsx
     Ok(())
 }
 
+/// Width of the Iterations sheet's column `c`: the intervention's name wider.
+fn iterations_width(c: usize) -> u16 {
+    if c == 1 { 30 } else { 14 }
+}
+
 /// The Iterations sheet's frame in the workbook rust_xlsxwriter makes: its name, frozen
 /// header and column widths, no cells (its XML is made by [`start`] and put in its place).
 fn iterations_frame(ws: &mut Worksheet, columns: usize) -> Result<(), XlsxError> {
     ws.set_name("Iterations")?;
     ws.set_freeze_panes(1, 0)?;
     for c in 0..columns {
-        ws.set_column_width(c as u16, if c == 1 { 30 } else { 14 })?;
+        ws.set_column_width(c as u16, iterations_width(c))?;
     }
     Ok(())
 }
@@ -469,7 +474,7 @@ fn iterations_reference(ws: &mut Worksheet, t: &Iterations, f: &Formats) -> Resu
         ws.write_string_with_format(keep as u32 + 1, 0, more_rows_note(rows - keep), &f.note)?;
     }
     for c in 0..names.len() {
-        ws.set_column_width(c as u16, if c == 1 { 30 } else { 14 })?;
+        ws.set_column_width(c as u16, iterations_width(c))?;
     }
     Ok(())
 }
