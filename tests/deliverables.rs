@@ -666,8 +666,9 @@ fn report_and_workbook_are_byte_identical_at_one_and_two_threads() {
             .args([
                 "run",
                 shipped("gm-family-ladder.toml").to_str().unwrap(),
+                // The Iterations sheet in three pieces deflated apart (468 rows a piece).
                 "-n",
-                "300",
+                "1000",
                 "--out",
                 "out",
             ])
@@ -778,4 +779,223 @@ fn a_fixed_run_registers_distributions_as_uncertain_without_a_range() {
         assert_eq!((&e[col("p5")], &e[col("p95")]), ("", ""), "{name}");
     }
     assert_eq!(&get("population.families.chaotic")[col("uncertain")], "no");
+}
+
+/// Every entry of an xlsx archive, uncompressed, in order (the zip crate checks each CRC as it
+/// reads the entry to its end).
+fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            (f.name().unwrap().to_string(), b)
+        })
+        .collect()
+}
+
+/// The workbook made with its Iterations sheet written and deflated in pieces, and the one
+/// rust_xlsxwriter makes alone (constant-memory mode, as prevsim did before): every entry the
+/// same bytes once uncompressed. Returns the Iterations sheet's XML.
+fn same_workbook(source: &prevsim::deliver::Source<'_>, per: Option<usize>) -> String {
+    use prevsim::deliver::{claims, register, workbook};
+    let entries = register::register(source);
+    let claim_rows = claims::judge(source);
+    let started = match per {
+        Some(per) => workbook::start_in_pieces(&source.iterations, per).unwrap(),
+        None => workbook::start(&source.iterations).unwrap(),
+    };
+    let new = workbook::finish(started, source, &entries, &claim_rows).unwrap();
+    let old = workbook::reference_workbook(source, &entries, &claim_rows).unwrap();
+    let (new, old) = (zip_entries(&new), zip_entries(&old));
+    let names = |e: &[(String, Vec<u8>)]| e.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&new), names(&old));
+    for ((name, a), (_, b)) in new.iter().zip(&old) {
+        assert!(
+            a == b,
+            "{name} differs:\n new {}\n old {}",
+            String::from_utf8_lossy(&a[..a.len().min(3000)]),
+            String::from_utf8_lossy(&b[..b.len().min(3000)])
+        );
+    }
+    let sheet = new
+        .iter()
+        .find(|(n, _)| n == "xl/worksheets/sheet6.xml")
+        .unwrap();
+    String::from_utf8(sheet.1.clone()).unwrap()
+}
+
+#[test]
+fn the_iterations_sheet_is_the_xml_rust_xlsxwriter_writes() {
+    use prevsim::deliver::source::{Iterations, Table};
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(common::test_file("programme.toml")).unwrap();
+    let text = text.replacen(
+        "name = \"programme\"\n\n[interventions",
+        "name = \"Tom & Jerry <fast> _x0041_ plan\"\n\n[interventions",
+        1,
+    );
+    assert!(text.contains("Tom & Jerry"));
+    let file = dir.path().join("programme.toml");
+    fs::write(&file, &text).unwrap();
+    let out = dir.path().join("out");
+    let o = prevsim(
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "-n",
+            "40",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut source = prevsim::deliver::Source::load(&out.join("programme")).unwrap();
+    // As run, in one piece and in pieces of 7 rows.
+    let xml = same_workbook(&source, None);
+    assert_eq!(xml, same_workbook(&source, Some(7)));
+    assert!(xml.contains("<t>Tom &amp; Jerry &lt;fast&gt; _x005F_x0041_ plan</t>"));
+    assert!(xml.contains("<dimension ref=\"A1:"));
+    assert!(xml.contains("<c r=\"A1\" s=\"1\" t=\"inlineStr\">"));
+    // Cells that need care: non-finite numbers (text), blanks, escapes and white space.
+    let Iterations::Parsed(table) = &source.iterations else {
+        panic!("a loaded folder's iterations are parsed");
+    };
+    let mut table: Table = table.clone();
+    let edits = [
+        (0, 3, "inf"),
+        (1, 3, "-inf"),
+        (2, 4, "NaN"),
+        (3, 1, " leading space"),
+        (4, 1, "tab\tand \u{1} control"),
+        (5, 2, ""),
+        (6, 1, "a < b && c > d _xFFFF_"),
+        (7, 1, "trailing\n"),
+        (9, 1, "é_x00ab_ü\u{fffe}_x12_ _x_x0041_"),
+    ];
+    for (r, c, v) in edits {
+        table.rows[r][c] = v.to_string();
+    }
+    // A row of blanks only is left out.
+    for cell in &mut table.rows[8] {
+        cell.clear();
+    }
+    source.iterations = Iterations::Parsed(table);
+    let xml = same_workbook(&source, Some(3));
+    for needle in [
+        "<t>inf</t>",
+        "<t>-inf</t>",
+        "<t>NaN</t>",
+        "<t xml:space=\"preserve\"> leading space</t>",
+        "_x0001_",
+        "a &lt; b &amp;&amp; c &gt; d _x005F_xFFFF_",
+        "<t xml:space=\"preserve\">trailing\n</t>",
+        "<t>é_x005F_x00ab_ü_xFFFE__x12_ _x_x005F_x0041_</t>",
+    ] {
+        assert!(xml.contains(needle), "{needle}");
+    }
+    assert!(!xml.contains("<row r=\"10\">"), "the blank row");
+}
+
+/// Past Excel's rows the sheet stops, with a note in the note's style; the same XML as
+/// rust_xlsxwriter's (numbers as it writes them, `1048573.0`). Most rows are blank here (so
+/// they are left out) to keep the test small.
+#[test]
+fn an_iterations_sheet_past_excel_s_rows_ends_with_the_note() {
+    use prevsim::deliver::source::{Iterations, Table};
+    let dir = tempfile::tempdir().unwrap();
+    let out = &run(
+        dir.path(),
+        &["agma-keep-1pct-out-of-care.toml"],
+        &["-n", "3"],
+    )[0];
+    let mut source = prevsim::deliver::Source::load(out).unwrap();
+    let rows = 1_048_580;
+    let mut table = Table {
+        header: vec!["iteration".into(), "intervention".into(), "x".into()],
+        rows: vec![Vec::new(); rows],
+    };
+    for r in (0..rows)
+        .step_by(10_000)
+        .chain([1_048_573, 1_048_574, 1_048_575])
+    {
+        table.rows[r] = vec![r.to_string(), "a".into(), format!("{}.5", r)];
+    }
+    source.iterations = Iterations::Parsed(table);
+    let xml = same_workbook(&source, None);
+    assert!(
+        xml.contains("<dimension ref=\"A1:C1048576\"/>"),
+        "{}",
+        &xml[..600]
+    );
+    assert!(xml.contains(
+        "<row r=\"1048575\"><c r=\"A1048575\"><v>1048573.0</v></c><c r=\"B1048575\" t=\"inlineStr\"><is><t>a</t></is></c><c r=\"C1048575\"><v>1048573.5</v></c></row>"
+    ));
+    assert!(xml.contains(
+        "<row r=\"1048576\"><c r=\"A1048576\" s=\"2\" t=\"inlineStr\"><is><t>6 more rows are in iterations.csv: Excel holds at most 1048575 rows</t></is></c></row></sheetData>"
+    ));
+}
+
+/// LibreOffice opens the whole results.xlsx (its Iterations sheet written and deflated in
+/// pieces, here three): every cell of the Iterations sheet as in iterations.csv (numbers to
+/// LibreOffice's 15 significant digits).
+#[test]
+fn libreoffice_reads_the_iterations_sheet_as_iterations_csv() {
+    if tool("soffice").is_none() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let folder = &run(out.path(), &["gm-family-ladder.toml"], &["-n", "1000"])[0];
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("results.xlsx");
+    fs::copy(folder.join("results.xlsx"), &xlsx).unwrap();
+    let o = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.path().join("profile").display()
+        ))
+        // Comma-separated, double quotes, UTF-8, numbers in full; the sixth sheet.
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,6",
+            "--outdir",
+        ])
+        .arg(dir.path())
+        .arg(&xlsx)
+        .output()
+        .expect("soffice runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |path: &Path| -> Vec<csv::StringRecord> {
+        let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let sheet = read(&dir.path().join("results-Iterations.csv"));
+    let file = read(&folder.join("iterations.csv"));
+    assert_eq!(sheet.len(), 1001);
+    assert_eq!(sheet.len(), file.len());
+    for (r, (a, b)) in sheet.iter().zip(&file).enumerate() {
+        assert_eq!(a.len(), b.len(), "row {r}");
+        for (c, (x, y)) in a.iter().zip(b).enumerate() {
+            if x == y {
+                continue;
+            }
+            let (x, y): (f64, f64) = match (x.parse(), y.parse()) {
+                (Ok(x), Ok(y)) => (x, y),
+                _ => panic!("row {r} column {c}: {x:?} in the sheet, {y:?} in the file"),
+            };
+            assert!(
+                (x - y).abs() <= 1e-14 * y.abs(),
+                "row {r} column {c}: {x} in the sheet, {y} in the file"
+            );
+        }
+    }
 }

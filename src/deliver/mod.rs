@@ -16,6 +16,7 @@
 pub mod claims;
 pub mod html;
 pub mod register;
+pub mod sheet_zip;
 pub mod source;
 pub mod words;
 pub mod workbook;

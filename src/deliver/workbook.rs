@@ -9,6 +9,12 @@
 //! move. Each formula's result is stored too, so the workbook shows numbers before Excel or
 //! LibreOffice recalculates. The document's creation time is the run's (from the manifest), so
 //! the same run gives the same bytes.
+//!
+//! The Iterations sheet, most of the file, is not written by rust_xlsxwriter cell by cell: its
+//! rows are written as XML (the XML rust_xlsxwriter's constant-memory mode writes, byte for
+//! byte) and deflated in pieces in parallel ([`start`]); rust_xlsxwriter makes the rest of the
+//! workbook with the sheet's frame, and the sheet's pieces take the frame's place in the
+//! archive ([`finish`], [`super::sheet_zip`]).
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, Worksheet,
@@ -17,6 +23,7 @@ use rust_xlsxwriter::{
 
 use super::claims::ClaimRow;
 use super::register::{COLUMNS, Entry};
+use super::sheet_zip::{self, Deflated};
 use super::source::{Cell, Iterations, Source};
 use crate::engine::{self, RunOptions};
 use crate::model::{HomeCost, STATES};
@@ -25,10 +32,12 @@ use crate::scenario::Discount;
 /// Excel's last row (1,048,576 rows, one for the header).
 const MAX_ROWS: usize = 1_048_575;
 
-/// Deflate level of the workbook's parts. The Iterations sheet makes most of the file; at
-/// 10,000 rows of gm-sized a whole run at level 2 took as long as at level 1 (hyperfine,
-/// 1.03 ± 0.11) for a 28% smaller file (3.7 MB against 5.1 MB); zipping took about a quarter
-/// of the time of rust_xlsxwriter's default level 6 (3.4 MB) in one measurement.
+/// Deflate level of the workbook's parts, the Iterations sheet's pieces too. The sheet makes
+/// most of the file. At 100,000 rows of gm-sized (its pieces deflated in parallel; one
+/// `/usr/bin/time` each on a busy machine, CPU seconds of the whole run): level 1 made a
+/// results.xlsx of 51.7 MB in 2.94 s, level 2 37.2 MB in 3.24 s (as rust_xlsxwriter made it
+/// whole at level 2), level 3 36.2 MB in 3.69 s, level 6 34.2 MB in 4.24 s. Level 1 is the
+/// quick deflate of zlib-rs: 39% bigger for 9% less CPU.
 const ZIP_LEVEL: u8 = 2;
 
 /// Name of the live-formula sheet.
@@ -426,13 +435,30 @@ fn claims(ws: &mut Worksheet, rows: &[ClaimRow], f: &Formats) -> Result<(), Xlsx
     Ok(())
 }
 
-fn iterations(ws: &mut Worksheet, t: &Iterations, f: &Formats) -> Result<(), XlsxError> {
+/// Width of the Iterations sheet's column `c`: the intervention's name wider.
+fn iterations_width(c: usize) -> u16 {
+    if c == 1 { 30 } else { 14 }
+}
+
+/// The Iterations sheet's frame in the workbook rust_xlsxwriter makes: its name, frozen
+/// header and column widths, no cells (its XML is made by [`start`] and put in its place).
+fn iterations_frame(ws: &mut Worksheet, columns: usize) -> Result<(), XlsxError> {
+    ws.set_name("Iterations")?;
+    ws.set_freeze_panes(1, 0)?;
+    for c in 0..columns {
+        ws.set_column_width(c as u16, iterations_width(c))?;
+    }
+    Ok(())
+}
+
+/// The Iterations sheet as rust_xlsxwriter writes it in constant-memory mode, cell by cell: the
+/// reference [`start`]'s XML is tested against (see [`reference_workbook`]).
+fn iterations_reference(ws: &mut Worksheet, t: &Iterations, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name("Iterations")?;
     let names: Vec<&str> = t.header().iter().map(String::as_str).collect();
     headers(ws, 0, &names, f)?;
     let rows = t.rows();
     let keep = rows.min(MAX_ROWS - 1);
-    // Row by row, as the sheet is streamed (see `workbook`).
     for r in 0..keep {
         let row = r as u32 + 1;
         for c in 0..names.len() {
@@ -445,20 +471,17 @@ fn iterations(ws: &mut Worksheet, t: &Iterations, f: &Formats) -> Result<(), Xls
         }
     }
     if keep < rows {
-        ws.write_string_with_format(
-            keep as u32 + 1,
-            0,
-            format!(
-                "{} more rows are in iterations.csv: Excel holds at most {MAX_ROWS} rows",
-                rows - keep
-            ),
-            &f.note,
-        )?;
+        ws.write_string_with_format(keep as u32 + 1, 0, more_rows_note(rows - keep), &f.note)?;
     }
     for c in 0..names.len() {
-        ws.set_column_width(c as u16, if c == 1 { 30 } else { 14 })?;
+        ws.set_column_width(c as u16, iterations_width(c))?;
     }
     Ok(())
+}
+
+/// The note below the last row of a sheet cut at Excel's limit.
+fn more_rows_note(more: usize) -> String {
+    format!("{more} more rows are in iterations.csv: Excel holds at most {MAX_ROWS} rows")
 }
 
 /// The base case's figures, as the sheet's formulas compute them (for cached results).
@@ -968,27 +991,257 @@ pub fn workbook(
     finish(start(&s.iterations)?, s, register, claim_rows)
 }
 
-/// A workbook with its Iterations sheet written: by far the largest sheet, it is streamed to a
-/// temporary file as it is written (rust_xlsxwriter's constant memory mode) rather than held
-/// cell by cell in memory. It needs only the iterations, so a run writes it while it
-/// summarises; [`finish`] adds the other sheets around it.
+/// The workbook's Iterations sheet, made ahead (see [`start`]): its rows as XML, deflated in
+/// pieces, ready to be put in the archive [`finish`] makes around it.
+#[derive(Debug, Clone)]
 pub struct Started {
-    wb: Workbook,
-    iterations: Worksheet,
+    /// The `<sheetData>` element's content: the header row, the rows, the note if any.
+    rows: Deflated,
+    /// The `<dimension>` element's range (`A1:AF100001`).
+    dimension: String,
+    columns: usize,
+    /// Whether the sheet ends with the note of rows past Excel's limit.
+    note: bool,
 }
 
-/// Writes the Iterations sheet of a new workbook.
+/// Style indices of the Iterations sheet's cells: [`finish`] registers the header's and the
+/// note's formats first, as rust_xlsxwriter numbered them when this sheet was written first in
+/// constant-memory mode (0 is the default style). `Workbook::register_format` is public but
+/// hidden from rust_xlsxwriter's documentation; the tests that compare the workbook with
+/// rust_xlsxwriter's own, entry by entry, would catch a change in it.
+const HEADER_XF: u32 = 1;
+const NOTE_XF: u32 = 2;
+
+/// The sheet's part in the archive: the sixth sheet.
+const ITERATIONS_PART: &str = "xl/worksheets/sheet6.xml";
+
+/// Excel's columns (A to XFD).
+const MAX_COLUMNS: usize = 16_384;
+
+/// Excel's longest text in a cell, in UTF-16 units.
+const MAX_TEXT: usize = 32_767;
+
+/// Data rows of the sheet per piece deflated on its own: about 1 MiB of XML (about 40 bytes a
+/// cell). It depends on the columns only, so the pieces, and the bytes, are the same with any
+/// number of threads.
+fn rows_per_piece(columns: usize) -> usize {
+    ((1 << 20) / (40 * columns.max(1))).clamp(16, 1 << 16)
+}
+
+/// Whether `b[i..]` starts with a literal escape `_xHHHH_` (four hex digits).
+fn escape_at(b: &[u8], i: usize) -> bool {
+    b.len() >= i + 7
+        && b[i] == b'_'
+        && b[i + 1] == b'x'
+        && b[i + 6] == b'_'
+        && b[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit)
+}
+
+/// Characters rust_xlsxwriter escapes in a cell's text: XML's three, control characters but
+/// tab and newline (as `_xHHHH_`), and the two non-characters.
+fn special(c: char) -> bool {
+    matches!(c, '&' | '<' | '>' | '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// Text as rust_xlsxwriter escapes it in a cell: a literal `_xHHHH_` gets its underscore
+/// escaped (`_x005F_xHHHH_`), then the [`special`] characters.
+fn escape_text(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write;
+    let b = text.as_bytes();
+    if !text.contains(special) && !(0..b.len()).any(|i| escape_at(b, i)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, c) in text.char_indices() {
+        if escape_at(b, i) {
+            out.push_str("_x005F");
+        }
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if special(c) => {
+                let _ = write!(out, "_x{:04X}_", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Writes rows of the Iterations sheet as rust_xlsxwriter writes them in constant-memory mode:
+/// `<row r="N">` without spans, cells in column order, numbers with zmij, text inline, blanks
+/// left out.
+struct SheetXml<'a> {
+    letters: &'a [String],
+    number: zmij::Buffer,
+    row: itoa::Buffer,
+    /// Lowest and highest column written, highest row (0-based), as rust_xlsxwriter counts
+    /// them for `<dimension>`.
+    first_col: usize,
+    last_col: usize,
+    last_row: Option<u32>,
+    too_long: bool,
+}
+
+impl SheetXml<'_> {
+    fn cell_ref(&mut self, out: &mut Vec<u8>, row: u32, col: usize, xf: u32) {
+        out.extend_from_slice(b"<c r=\"");
+        out.extend_from_slice(self.letters[col].as_bytes());
+        out.extend_from_slice(self.row.format(row + 1).as_bytes());
+        if xf > 0 {
+            out.extend_from_slice(b"\" s=\"");
+            out.extend_from_slice(self.row.format(xf).as_bytes());
+        }
+        out.push(b'"');
+        self.first_col = self.first_col.min(col);
+        self.last_col = self.last_col.max(col);
+        self.last_row = Some(self.last_row.map_or(row, |r| r.max(row)));
+    }
+
+    fn text(&mut self, out: &mut Vec<u8>, row: u32, col: usize, text: &str, xf: u32) {
+        if text.is_empty() {
+            return;
+        }
+        if text.encode_utf16().count() > MAX_TEXT {
+            self.too_long = true;
+            return;
+        }
+        self.cell_ref(out, row, col, xf);
+        let ws = |c: char| matches!(c, '\t' | '\n' | ' ');
+        let preserve = text.starts_with(ws) || text.ends_with(ws);
+        out.extend_from_slice(if preserve {
+            b" t=\"inlineStr\"><is><t xml:space=\"preserve\">".as_slice()
+        } else {
+            b" t=\"inlineStr\"><is><t>".as_slice()
+        });
+        out.extend_from_slice(escape_text(text).as_bytes());
+        out.extend_from_slice(b"</t></is></c>");
+    }
+
+    fn cell(&mut self, out: &mut Vec<u8>, row: u32, col: usize, cell: Cell<'_>) {
+        match cell {
+            Cell::Number(x) if x.is_finite() => {
+                self.cell_ref(out, row, col, 0);
+                out.extend_from_slice(b"><v>");
+                out.extend_from_slice(self.number.format_finite(x).as_bytes());
+                out.extend_from_slice(b"</v></c>");
+            }
+            Cell::Number(x) => self.text(out, row, col, &x.to_string(), 0),
+            Cell::Text(text) => self.text(out, row, col, text, 0),
+            Cell::Blank => {}
+        }
+    }
+
+    /// A row: left out when it has no cell.
+    fn row(&mut self, out: &mut Vec<u8>, row: u32, cells: impl FnOnce(&mut Self, &mut Vec<u8>)) {
+        let at = out.len();
+        out.extend_from_slice(b"<row r=\"");
+        out.extend_from_slice(self.row.format(row + 1).as_bytes());
+        out.extend_from_slice(b"\">");
+        let open = out.len();
+        cells(self, out);
+        if out.len() == open {
+            out.truncate(at);
+        } else {
+            out.extend_from_slice(b"</row>");
+        }
+    }
+}
+
+/// Makes a workbook's Iterations sheet: its rows written as XML and deflated in pieces of
+/// [`rows_per_piece`] rows, in parallel (rayon). The XML is the one rust_xlsxwriter's
+/// constant-memory mode writes (a test compares them), and the rows stop at Excel's limit with
+/// a note of how many more `iterations.csv` holds. A run makes it while it summarises; it needs
+/// only the iterations.
 ///
 /// # Errors
-/// rust_xlsxwriter refuses something, or its temporary file cannot be made.
+/// More columns than Excel has, or a text longer than Excel takes.
 pub fn start(t: &Iterations) -> Result<Started, XlsxError> {
-    let mut wb = Workbook::new();
-    let mut ws = wb.new_worksheet_with_constant_memory()?;
-    iterations(&mut ws, t, &Formats::new())?;
-    Ok(Started { wb, iterations: ws })
+    start_in_pieces(t, rows_per_piece(t.header().len()))
 }
 
-/// The workbook's bytes: the started workbook with every other sheet, in order.
+/// [`start`] with `per` rows a piece (for the tests: many pieces from few rows).
+///
+/// # Errors
+/// As [`start`].
+#[doc(hidden)]
+pub fn start_in_pieces(t: &Iterations, per: usize) -> Result<Started, XlsxError> {
+    let names = t.header();
+    let columns = names.len();
+    if columns > MAX_COLUMNS {
+        return Err(XlsxError::RowColumnLimitError);
+    }
+    let per = per.max(1);
+    let letters: Vec<String> = (0..columns)
+        .map(|c| rust_xlsxwriter::utility::column_number_to_name(c as u16))
+        .collect();
+    let rows = t.rows();
+    let keep = rows.min(MAX_ROWS - 1);
+    let pieces = keep.div_ceil(per).max(1);
+    let (deflated, marks) = Deflated::in_parallel(pieces, u32::from(ZIP_LEVEL), |k, out| {
+        let mut x = SheetXml {
+            letters: &letters,
+            number: zmij::Buffer::new(),
+            row: itoa::Buffer::new(),
+            first_col: usize::MAX,
+            last_col: 0,
+            last_row: None,
+            too_long: false,
+        };
+        if k == 0 {
+            x.row(out, 0, |x, out| {
+                for (c, name) in names.iter().enumerate() {
+                    x.text(out, 0, c, name, HEADER_XF);
+                }
+            });
+        }
+        for r in k * per..((k + 1) * per).min(keep) {
+            let row = r as u32 + 1;
+            x.row(out, row, |x, out| {
+                for c in 0..columns {
+                    x.cell(out, row, c, t.cell(r, c));
+                }
+            });
+        }
+        if k + 1 == pieces && keep < rows {
+            let row = keep as u32 + 1;
+            x.row(out, row, |x, out| {
+                x.text(out, row, 0, &more_rows_note(rows - keep), NOTE_XF);
+            });
+        }
+        (x.first_col, x.last_col, x.last_row, x.too_long)
+    });
+    if marks.iter().any(|m| m.3) {
+        return Err(XlsxError::MaxStringLengthExceeded);
+    }
+    let first_col = marks.iter().map(|m| m.0).min().unwrap_or(usize::MAX);
+    let last_col = marks.iter().map(|m| m.1).max().unwrap_or(0);
+    let last_row = marks.iter().filter_map(|m| m.2).max();
+    let dimension = match last_row {
+        Some(last_row) => {
+            rust_xlsxwriter::utility::cell_range(0, first_col as u16, last_row, last_col as u16)
+        }
+        None => "A1".to_string(),
+    };
+    Ok(Started {
+        rows: deflated,
+        dimension,
+        columns,
+        note: keep < rows,
+    })
+}
+
+fn splice_error(message: String) -> sheet_zip::ZipError {
+    sheet_zip::ZipError::new(message)
+}
+
+/// The workbook's bytes: every other sheet made around the started Iterations sheet, in order.
+///
+/// rust_xlsxwriter makes the workbook with the Iterations sheet's frame (name, frozen header,
+/// column widths, no cells); then the archive is copied entry by entry with the frame's XML
+/// replaced by the sheet's: its head up to `<sheetData>` (the dimension set), the rows made
+/// by [`start`], its tail.
 ///
 /// # Errors
 /// rust_xlsxwriter refuses something (a bug: every value written is checked here).
@@ -998,8 +1251,52 @@ pub fn finish(
     register: &[Entry],
     claim_rows: &[ClaimRow],
 ) -> Result<Vec<u8>, XlsxError> {
-    let Started { mut wb, iterations } = started;
     let f = Formats::new();
+    let mut wb = Workbook::new();
+    // The Iterations sheet's formats first: the style indices its XML was written with.
+    wb.register_format(&f.header);
+    if started.note {
+        wb.register_format(&f.note);
+    }
+    other_sheets(&mut wb, s, register, claim_rows, &f, |wb| {
+        iterations_frame(wb.add_worksheet(), started.columns)
+    })?;
+    wb.set_zip_compression_level(ZIP_LEVEL);
+    let archive = wb.save_to_buffer()?;
+    let Started {
+        rows, dimension, ..
+    } = started;
+    sheet_zip::replace(&archive, ITERATIONS_PART, |frame| {
+        let frame = String::from_utf8(frame).map_err(|e| splice_error(e.to_string()))?;
+        let (Some(dim), Some(data)) = (
+            frame.find("<dimension ref=\"A1\"/>"),
+            frame.find("<sheetData/>"),
+        ) else {
+            return Err(splice_error(format!(
+                "{ITERATIONS_PART} is not the Iterations sheet's frame"
+            )));
+        };
+        let head = format!(
+            "{}<dimension ref=\"{dimension}\"/>{}<sheetData>",
+            &frame[..dim],
+            &frame[dim + "<dimension ref=\"A1\"/>".len()..data]
+        );
+        let tail = format!("</sheetData>{}", &frame[data + "<sheetData/>".len()..]);
+        Ok(rows.framed(head.as_bytes(), tail.as_bytes(), u32::from(ZIP_LEVEL)))
+    })
+    .map_err(|e| XlsxError::IoError(std::io::Error::other(e)))
+}
+
+/// The document's properties and every sheet but Iterations, in order; `iterations` adds the
+/// Iterations sheet in its place.
+fn other_sheets(
+    wb: &mut Workbook,
+    s: &Source,
+    register: &[Entry],
+    claim_rows: &[ClaimRow],
+    f: &Formats,
+    iterations: impl FnOnce(&mut Workbook) -> Result<(), XlsxError>,
+) -> Result<(), XlsxError> {
     let created = &s.manifest.created_utc;
     let when = ExcelDateTime::parse_from_str(created.trim_end_matches('Z'))
         .or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1))?;
@@ -1009,13 +1306,37 @@ pub fn finish(
             .set_author(format!("prevsim {}", s.manifest.prevsim_version))
             .set_creation_datetime(&when),
     );
-    summary(wb.add_worksheet(), s, &f)?;
-    yearly(wb.add_worksheet(), s, &f)?;
-    agencies(wb.add_worksheet(), s, &f)?;
-    assumptions(wb.add_worksheet(), register, &f)?;
-    claims(wb.add_worksheet(), claim_rows, &f)?;
-    wb.push_worksheet(iterations);
-    fixed_sheet(wb.add_worksheet(), s, &f, true)?;
+    summary(wb.add_worksheet(), s, f)?;
+    yearly(wb.add_worksheet(), s, f)?;
+    agencies(wb.add_worksheet(), s, f)?;
+    assumptions(wb.add_worksheet(), register, f)?;
+    claims(wb.add_worksheet(), claim_rows, f)?;
+    iterations(wb)?;
+    fixed_sheet(wb.add_worksheet(), s, f, true)?;
+    Ok(())
+}
+
+/// The workbook made by rust_xlsxwriter alone, its Iterations sheet written cell by cell in
+/// constant-memory mode (through a temporary file) and the whole archive deflated on one
+/// core, as prevsim made it before [`start`]: the reference the tests compare [`workbook`]
+/// with, entry by entry.
+///
+/// # Errors
+/// rust_xlsxwriter refuses something, or its temporary file cannot be made.
+#[doc(hidden)]
+pub fn reference_workbook(
+    s: &Source,
+    register: &[Entry],
+    claim_rows: &[ClaimRow],
+) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    let mut sheet = wb.new_worksheet_with_constant_memory()?;
+    iterations_reference(&mut sheet, &s.iterations, &f)?;
+    other_sheets(&mut wb, s, register, claim_rows, &f, |wb| {
+        wb.push_worksheet(sheet);
+        Ok(())
+    })?;
     wb.set_zip_compression_level(ZIP_LEVEL);
     wb.save_to_buffer()
 }
