@@ -169,16 +169,19 @@ fn exact_accept(n: u64, p: f64, k: u64, v: f64, us: f64, a: f64, b: f64, spq: f6
             return false;
         }
     }
-    let m = mi as f64;
-    let kf = k as f64;
-    let bound = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
+    lv <= log_ratio(nf, r, mi as f64, k as f64)
+}
+
+/// `ln(f(k) / f(m))` for the binomial pmf `f` of `n` trials with odds `r = p / (1 - p)`, by
+/// Stirling's series (BTRS's exact test).
+fn log_ratio(n: f64, r: f64, m: f64, k: f64) -> f64 {
+    (m + 0.5) * ((m + 1.0) / (r * (n - m + 1.0))).ln()
         + stirling_tail(m)
-        + stirling_tail(nf - m)
-        + (nf + 1.0) * ((nf - m + 1.0) / (nf - kf + 1.0)).ln()
-        + (kf + 0.5) * (r * (nf - kf + 1.0) / (kf + 1.0)).ln()
-        - stirling_tail(kf)
-        - stirling_tail(nf - kf);
-    lv <= bound
+        + stirling_tail(n - m)
+        + (n + 1.0) * ((n - m + 1.0) / (n - k + 1.0)).ln()
+        + (k + 0.5) * (r * (n - k + 1.0) / (k + 1.0)).ln()
+        - stirling_tail(k)
+        - stirling_tail(n - k)
 }
 
 #[cfg(test)]
@@ -209,15 +212,7 @@ mod tests {
         let r = p / (1.0 - p);
         let alpha = (2.83 + 5.1 / b) * spq;
         let m = ((nf + 1.0) * p) as u64 as f64;
-        let kf = k as f64;
-        let bound = (m + 0.5) * ((m + 1.0) / (r * (nf - m + 1.0))).ln()
-            + stirling_tail(m)
-            + stirling_tail(nf - m)
-            + (nf + 1.0) * ((nf - m + 1.0) / (nf - kf + 1.0)).ln()
-            + (kf + 0.5) * (r * (nf - kf + 1.0) / (kf + 1.0)).ln()
-            - stirling_tail(kf)
-            - stirling_tail(nf - kf);
-        bound - (v * alpha / (a / (us * us) + b)).ln()
+        log_ratio(nf, r, m, k as f64) - (v * alpha / (a / (us * us) + b)).ln()
     }
 
     #[test]
