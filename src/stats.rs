@@ -112,8 +112,8 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 /// without sorting: the data are reordered, not sorted.
 ///
 /// A large column is bracketed first: a sorted sample of [`SAMPLE`] evenly spaced values gives,
-/// for each order statistic needed, two values that very probably enclose it; one pass counts
-/// the data below each bracket and keeps those inside, and selection among the few kept places
+/// for each order statistic needed, two values that very probably enclose it; two passes count
+/// the data below each bracket and keep those inside, and selection among the few kept places
 /// the order statistic exactly. Should a bracket miss (its order statistic lies outside it:
 /// possible only for data laid out against the sample's spacing), every order statistic is
 /// placed by selection on the whole column instead, as for small columns.
@@ -171,6 +171,11 @@ fn by_selection(data: &mut [f64], ranks: &[usize]) -> Vec<f64> {
 fn total_key(x: f64) -> i64 {
     let bits = x.to_bits() as i64;
     bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// The float of a [`total_key`] (the key's sign bit is the float's, so the same flip undoes it).
+fn from_total_key(key: i64) -> f64 {
+    f64::from_bits((key ^ (((key >> 63) as u64) >> 1) as i64) as u64)
 }
 
 /// How many of the data fall in each slot of the brackets (`2 b + 1`: inside bracket `b`;
@@ -244,7 +249,7 @@ fn bracketed(data: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
         }
         owner.push(brackets.len() - 1);
     }
-    let (counts, kept) = match brackets.len() {
+    let (counts, mut kept) = match brackets.len() {
         1 => sort_into::<1>(data, &brackets),
         2 => sort_into::<2>(data, &brackets),
         3 => sort_into::<3>(data, &brackets),
@@ -252,7 +257,6 @@ fn bracketed(data: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
         5 => sort_into::<5>(data, &brackets),
         _ => sort_into::<0>(data, &brackets),
     };
-    let mut kept = kept;
     let mut starts = Vec::with_capacity(brackets.len());
     let mut at = 0;
     for b in 0..brackets.len() {
@@ -267,10 +271,7 @@ fn bracketed(data: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
         if local >= span.len() {
             return None;
         }
-        let key = *span.select_nth_unstable(local).1;
-        out.push(f64::from_bits(
-            (key ^ (((key >> 63) as u64) >> 1) as i64) as u64,
-        ));
+        out.push(from_total_key(*span.select_nth_unstable(local).1));
     }
     Some(out)
 }
