@@ -27,11 +27,9 @@ impl std::fmt::Write for Bytes<'_> {
 /// Appends `x` as `format!("{x}")` would write it.
 pub fn write_f64(out: &mut Vec<u8>, x: f64) {
     const WHOLE_BELOW: f64 = 9_007_199_254_740_992.0; // 2^53
-    if x.is_finite()
-        && x.trunc() == x
-        && x.abs() < WHOLE_BELOW
-        && x.to_bits() != (-0.0f64).to_bits()
-    {
+    // Below 2^53 in size (so finite), whole when truncation keeps it (no libm call).
+    let whole = x.abs() < WHOLE_BELOW && (x as i64) as f64 == x;
+    if whole && x.to_bits() != (-0.0f64).to_bits() {
         // A whole number written whole (Rust writes no ".0"); exact below 2^53.
         write_int(out, x as i64);
     } else if !x.is_finite() || could_be_a_tie(x) {
