@@ -385,9 +385,21 @@ fn workbook_reads_back_with_every_sheet_and_the_run_s_figures() {
             gross_sum[*t]
         );
     }
+    // In the scenario's order of agencies, as the Agencies sheet lists them.
+    let yearly_order: Vec<String> = sheet
+        .rows()
+        .filter(|r| r[0] == Data::String(name.to_string()))
+        .filter_map(|r| {
+            r[1].to_string()
+                .strip_suffix(": baseline cost (services)")
+                .map(str::to_string)
+        })
+        .collect();
     // Agencies: one row per agency.
     let sheet = wb.worksheet_range("Agencies").unwrap();
     assert_eq!(sheet.height(), 1 + 5);
+    let listed: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).collect();
+    assert_eq!(yearly_order, listed);
     // The fixed-mode sheet holds formulas, with their results stored.
     let formulas = wb.worksheet_formula("Fixed mode (live)").unwrap();
     let sumproducts = formulas

@@ -384,11 +384,14 @@ impl Source<'_> {
         else {
             return Vec::new();
         };
-        agencies
+        // summary.json's object is read back in name order; the scenario gives the order.
+        self.scenario
+            .agencies
+            .names
             .iter()
-            .filter_map(|(name, a)| {
-                let yearly = serde_json::from_value(a.get("yearly")?.clone()).ok()?;
-                Some((name.clone(), yearly))
+            .filter_map(|name| {
+                let yearly = serde_json::from_value(agencies.get(name)?.get("yearly")?.clone());
+                Some((name.clone(), yearly.ok()?))
             })
             .collect()
     }
