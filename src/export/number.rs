@@ -62,6 +62,10 @@ fn could_be_a_tie(x: f64) -> bool {
     }
     let a = x.abs();
     if a >= 1.0 {
+        // At least one integer digit: past 18 binary places no tie, without the logarithm.
+        if k > 18 {
+            return false;
+        }
         let integer_digits = a.log10().floor() as i32 + 1;
         integer_digits + k <= 19
     } else {

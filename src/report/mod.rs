@@ -327,15 +327,15 @@ pub fn summarise(scenario: &Scenario, columns: &Columns, options: RunOptions) ->
         .map(|(lever, cols)| {
             let metrics: MetricSummaries =
                 Metric::ALL.into_iter().zip(summaries.by_ref()).collect();
-            let by_year = cols.agency_year_means(agencies, columns.len());
-            // The programme's mean cost each year, as in yearly.csv.
-            let programme: Vec<f64> = cols
-                .programme
-                .iter()
-                .map(|p| Summary::of_vec(p.programme_cost.to_vec()).map_or(f64::NAN, |s| s.mean))
-                .collect();
-            let split = crate::engine::cost_split(&scenario.agencies, lever);
             let agencies = scenario.has_agencies.then(|| {
+                let by_year = cols.agency_year_means(agencies, columns.len());
+                // The programme's mean cost each year, as in yearly.csv.
+                let programme: Vec<f64> = cols
+                    .programme
+                    .iter()
+                    .map(|p| crate::stats::mean_sd(&p.programme_cost.to_vec()).0)
+                    .collect();
+                let split = crate::engine::cost_split(&scenario.agencies, lever);
                 scenario
                     .agencies
                     .names
