@@ -37,23 +37,12 @@ fn bad(message: impl Into<String>) -> ZipError {
 
 /// Part of a raw deflate stream, made in pieces and held as one buffer: the compressed bytes,
 /// the CRC-32 and length of the bytes they hold, and whether the stream's final block is in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Deflated {
     data: Vec<u8>,
     crc: crc32fast::Hasher,
     size: u64,
     finished: bool,
-}
-
-impl Default for Deflated {
-    fn default() -> Self {
-        Deflated {
-            data: Vec::new(),
-            crc: crc32fast::Hasher::new(),
-            size: 0,
-            finished: false,
-        }
-    }
 }
 
 /// A whole entry's deflate stream: a small head, the big body made ahead, a small tail that
@@ -97,7 +86,7 @@ fn deflate(input: &[u8], level: u32, last: bool) -> Vec<u8> {
 
 impl Deflated {
     /// One piece: `xml` deflated on its own, the stream left open.
-    pub fn piece(xml: &[u8], level: u32) -> Deflated {
+    fn piece(xml: &[u8], level: u32) -> Deflated {
         Deflated::of(xml, level, false)
     }
 
@@ -167,21 +156,6 @@ impl Deflated {
             size: whole.size,
         }
     }
-
-    /// Bytes before compression.
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
-    /// Bytes compressed.
-    pub fn compressed_size(&self) -> u64 {
-        self.data.len() as u64
-    }
-
-    /// CRC-32 of the bytes before compression.
-    pub fn crc32(&self) -> u32 {
-        self.crc.clone().finalize()
-    }
 }
 
 impl Framed {
@@ -193,7 +167,7 @@ impl Framed {
 /// Whether an entry's local and central headers need Zip64 fields: its size or its compressed
 /// size does not fit the 32-bit fields (0xFFFFFFFF itself means "see Zip64"). An Iterations
 /// sheet of Excel's 1,048,575 rows with a hundred columns or more is past 4 GiB of XML.
-pub fn needs_zip64(size: u64, compressed_size: u64) -> bool {
+fn needs_zip64(size: u64, compressed_size: u64) -> bool {
     size >= u64::from(u32::MAX) || compressed_size >= u64::from(u32::MAX)
 }
 

@@ -67,10 +67,6 @@ impl Table {
             .collect::<Result<_, _>>()?;
         Ok(Table { header, rows })
     }
-
-    pub fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
-    }
 }
 
 /// A cell of `iterations.csv`.
@@ -174,13 +170,41 @@ impl<'a> Iterations<'a> {
         }
     }
 
+    /// The rows of one intervention, in order: found by name in a parsed file; a run's are
+    /// every `k`-th row (its rows go iteration by iteration, intervention by intervention).
+    fn rows_of(&self, intervention: &str) -> Vec<usize> {
+        match self {
+            Iterations::Parsed(_) => {
+                let Some(who) = self.column("intervention") else {
+                    return Vec::new();
+                };
+                (0..self.rows())
+                    .filter(|&r| self.cell(r, who) == Cell::Text(intervention))
+                    .collect()
+            }
+            Iterations::Run {
+                scenario, columns, ..
+            } => {
+                let k = scenario.interventions.len();
+                match scenario
+                    .interventions
+                    .iter()
+                    .position(|l| l.name == intervention)
+                {
+                    Some(j) => (0..columns.len()).map(|i| i * k + j).collect(),
+                    None => Vec::new(),
+                }
+            }
+        }
+    }
+
     /// A column's cells in the rows of one intervention (`None` where not a number).
     pub fn values_of(&self, name: &str, intervention: &str) -> Vec<Option<f64>> {
-        let (Some(c), Some(who)) = (self.column(name), self.column("intervention")) else {
+        let Some(c) = self.column(name) else {
             return Vec::new();
         };
-        (0..self.rows())
-            .filter(|&r| self.cell(r, who) == Cell::Text(intervention))
+        self.rows_of(intervention)
+            .into_iter()
             .map(|r| self.cell(r, c).number())
             .collect()
     }
@@ -202,7 +226,6 @@ pub struct Source<'a> {
     /// `summary.json` as written.
     pub summary: Value,
     pub iterations: Iterations<'a>,
-    pub yearly: Table,
     pub manifest: Manifest,
     /// The scenario, validated again from the folder's copy.
     pub scenario: Scenario,
@@ -304,16 +327,14 @@ impl Source<'_> {
         let summary: Value = serde_json::from_slice(get(files, "summary.json")?)
             .map_err(|e| bad("summary.json", e))?;
         let json = |name: &str| {
-            files
-                .iter()
-                .find(|(n, _)| n == name)
-                .and_then(|(_, b)| serde_json::from_slice(b).ok())
+            get(files, name)
+                .ok()
+                .and_then(|b| serde_json::from_slice(b).ok())
         };
         let mut source = Source {
             data,
             summary,
             iterations,
-            yearly: Table::parse(get(files, "yearly.csv")?, "yearly.csv")?,
             manifest,
             scenario,
             svgs: Vec::new(),

@@ -1232,10 +1232,6 @@ pub fn start_in_pieces(t: &Iterations, per: usize) -> Result<Started, XlsxError>
     })
 }
 
-fn splice_error(message: String) -> sheet_zip::ZipError {
-    sheet_zip::ZipError::new(message)
-}
-
 /// The workbook's bytes: every other sheet made around the started Iterations sheet, in order.
 ///
 /// rust_xlsxwriter makes the workbook with the Iterations sheet's frame (name, frozen header,
@@ -1267,12 +1263,13 @@ pub fn finish(
         rows, dimension, ..
     } = started;
     sheet_zip::replace(&archive, ITERATIONS_PART, |frame| {
-        let frame = String::from_utf8(frame).map_err(|e| splice_error(e.to_string()))?;
+        let frame =
+            String::from_utf8(frame).map_err(|e| sheet_zip::ZipError::new(e.to_string()))?;
         let (Some(dim), Some(data)) = (
             frame.find("<dimension ref=\"A1\"/>"),
             frame.find("<sheetData/>"),
         ) else {
-            return Err(splice_error(format!(
+            return Err(sheet_zip::ZipError::new(format!(
                 "{ITERATIONS_PART} is not the Iterations sheet's frame"
             )));
         };

@@ -15,7 +15,7 @@ pub const SCENARIO_COPY: &str = "scenario.toml";
 /// Name of the manifest in a result folder.
 pub const MANIFEST: &str = "manifest.json";
 
-/// The data files of a result folder, as [`crate::export::all_files`] writes them.
+/// The data files of a result folder, as [`crate::export::all_files_with`] writes them.
 pub const DATA_FILES: [&str; 4] = ["summary.json", "iterations.csv", "yearly.csv", "summary.md"];
 
 /// Every file name prevsim may write into a result folder: the data files, the audit trail

@@ -18,7 +18,6 @@ pub mod writer;
 pub use csv_files::{IterationCell, iteration_cell, iterations_csv, iterations_header, yearly_csv};
 pub use markdown::summary_md;
 
-use crate::engine::Columns;
 use crate::report::{Report, YearlyBand};
 use crate::scenario::Scenario;
 
@@ -49,20 +48,8 @@ pub fn summary_json(report: &Report) -> Result<Vec<u8>, ExportError> {
     Ok(bytes)
 }
 
-/// Every output file of a run, named, as bytes.
-///
-/// # Errors
-/// A serialisation failure (not expected for these types).
-pub fn all_files(
-    scenario: &Scenario,
-    columns: &Columns,
-    report: &Report,
-    bands: &[YearlyBand],
-) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
-    all_files_with(scenario, report, bands, iterations_csv(scenario, columns)?)
-}
-
-/// [`all_files`], with `iterations.csv` already made (a run makes it while it summarises).
+/// Every data file of a run, named, as bytes, with `iterations.csv` already made (a run makes
+/// it while it summarises).
 ///
 /// # Errors
 /// A serialisation failure (not expected for these types).
