@@ -212,6 +212,39 @@ fn summary(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError>
     Ok(())
 }
 
+/// The Yearly sheet's account of one budget (an intervention's, or one agency's: `prefix` names
+/// it): from its baseline cost, intervention cost, gross saving, programme cost and net
+/// saving by year, those five rows, the discount factor, and the discounted and cumulative
+/// discounted net saving.
+fn account<'f>(
+    prefix: &str,
+    [baseline, cost, gross, programme, net]: [&[f64]; 5],
+    factors: &[f64],
+    f: &'f Formats,
+) -> Vec<(String, Vec<f64>, &'f Format)> {
+    let discounted: Vec<f64> = net.iter().zip(factors).map(|(n, d)| n * d).collect();
+    let cumulative: Vec<f64> = discounted
+        .iter()
+        .scan(0.0, |acc, x| {
+            *acc += x;
+            Some(*acc)
+        })
+        .collect();
+    [
+        ("baseline cost (services)", baseline.to_vec(), &f.money),
+        ("intervention cost (services)", cost.to_vec(), &f.money),
+        ("gross saving", gross.to_vec(), &f.money),
+        ("programme cost", programme.to_vec(), &f.money),
+        ("net saving", net.to_vec(), &f.money),
+        ("discount factor", factors.to_vec(), &f.factor),
+        ("discounted net saving", discounted, &f.money),
+        ("cumulative discounted net saving", cumulative, &f.money),
+    ]
+    .into_iter()
+    .map(|(what, values, fmt)| (format!("{prefix}{what}"), values, fmt))
+    .collect()
+}
+
 fn yearly(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name("Yearly")?;
     let years = s.data.years;
@@ -242,28 +275,14 @@ fn yearly(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> 
         let gross = s.yearly_mean(&name, "gross_saving");
         let programme = s.yearly_mean(&name, "programme_cost");
         let net = s.yearly_mean(&name, "net_saving");
-        let discounted: Vec<f64> = net.iter().zip(&factors).map(|(n, d)| n * d).collect();
-        let cumulative: Vec<f64> = discounted
-            .iter()
-            .scan(0.0, |acc, x| {
-                *acc += x;
-                Some(*acc)
-            })
-            .collect();
-        line(ws, &name, "baseline cost (services)", &baseline, &f.money)?;
-        line(ws, &name, "intervention cost (services)", &cost, &f.money)?;
-        line(ws, &name, "gross saving", &gross, &f.money)?;
-        line(ws, &name, "programme cost", &programme, &f.money)?;
-        line(ws, &name, "net saving", &net, &f.money)?;
-        line(ws, &name, "discount factor", &factors, &f.factor)?;
-        line(ws, &name, "discounted net saving", &discounted, &f.money)?;
-        line(
-            ws,
-            &name,
-            "cumulative discounted net saving",
-            &cumulative,
-            &f.money,
-        )?;
+        for (what, values, fmt) in account(
+            "",
+            [&baseline, &cost, &gross, &programme, &net],
+            &factors,
+            f,
+        ) {
+            line(ws, &name, &what, &values, fmt)?;
+        }
         line(
             ws,
             &name,
@@ -280,35 +299,15 @@ fn yearly(ws: &mut Worksheet, s: &Source, f: &Formats) -> Result<(), XlsxError> 
         )?;
         // Each agency's (budget's) rows: who pays and who saves, year by year.
         for (agency, a) in s.agency_yearly(&name) {
-            let discounted: Vec<f64> = a
-                .net_saving
-                .iter()
-                .zip(&factors)
-                .map(|(n, d)| n * d)
-                .collect();
-            let cumulative: Vec<f64> = discounted
-                .iter()
-                .scan(0.0, |acc, x| {
-                    *acc += x;
-                    Some(*acc)
-                })
-                .collect();
-            let rows: [(&str, &[f64], &Format); 8] = [
-                ("baseline cost (services)", &a.baseline_cost, &f.money),
-                (
-                    "intervention cost (services)",
-                    &a.intervention_cost,
-                    &f.money,
-                ),
-                ("gross saving", &a.gross_saving, &f.money),
-                ("programme cost", &a.programme_cost, &f.money),
-                ("net saving", &a.net_saving, &f.money),
-                ("discount factor", &factors, &f.factor),
-                ("discounted net saving", &discounted, &f.money),
-                ("cumulative discounted net saving", &cumulative, &f.money),
+            let series = [
+                &a.baseline_cost[..],
+                &a.intervention_cost,
+                &a.gross_saving,
+                &a.programme_cost,
+                &a.net_saving,
             ];
-            for (what, values, fmt) in rows {
-                line(ws, &name, &format!("{agency}: {what}"), values, fmt)?;
+            for (what, values, fmt) in account(&format!("{agency}: "), series, &factors, f) {
+                line(ws, &name, &what, &values, fmt)?;
             }
         }
     }
