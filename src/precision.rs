@@ -367,9 +367,15 @@ impl Record {
 
     /// The console line: where the run stopped and the half-widths achieved.
     pub fn console(&self) -> String {
+        format!("  precision: {}", self.stop())
+    }
+
+    /// Where the run stopped and the half-widths achieved, in words (the console line's and the
+    /// report's).
+    pub fn stop(&self) -> String {
         if self.stopped == Stop::NoIntervention {
             return format!(
-                "  precision: no intervention, so no net saving to measure; ran the minimum of {} iterations",
+                "no intervention, so no net saving to measure; ran the minimum of {} iterations",
                 count(self.iterations)
             );
         }
@@ -402,7 +408,7 @@ impl Record {
             ),
         };
         format!(
-            "  precision: stopped at {} iterations ({why}): {} (95%{whom})",
+            "stopped at {} iterations ({why}): {} (95%{whom})",
             count(self.iterations),
             parts.join(", ")
         )

@@ -207,10 +207,7 @@ pub fn render(
         .summary
         .get("precision")
         .and_then(|v| serde_json::from_value::<crate::precision::Record>(v.clone()).ok())
-        .map(|r| {
-            let line = r.console();
-            line.trim().trim_start_matches("precision: ").to_string()
-        });
+        .map(|r| r.stop());
     let mut env = Environment::new();
     env.add_template("report.html", TEMPLATE)?;
     let html = env.get_template("report.html")?.render(Serde(json!({
