@@ -572,9 +572,10 @@ pub fn big_output_warning(scenario: &Scenario, options: RunOptions) -> Option<St
     let rows = options
         .iterations
         .saturating_mul(scenario.interventions.len() as u64);
-    // Excel's rows: the workbook's Iterations sheet stops there, with a note.
-    const EXCEL_ROWS: u64 = 1_048_576;
-    let limit = if rows >= EXCEL_ROWS {
+    // The workbook's Iterations sheet stops at Excel's rows, with a note.
+    let kept =
+        crate::deliver::workbook::iterations_kept(usize::try_from(rows).unwrap_or(usize::MAX));
+    let limit = if (kept as u64) < rows {
         " up to Excel's limit of 1,048,576 rows"
     } else {
         ""

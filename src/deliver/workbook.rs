@@ -32,6 +32,12 @@ use crate::scenario::Discount;
 /// Excel's last row (1,048,576 rows, one for the header).
 const MAX_ROWS: usize = 1_048_575;
 
+/// How many of `rows` rows of `iterations.csv` the Iterations sheet holds: all up to Excel's
+/// limit, less a row for the note of how many more the file holds.
+pub fn iterations_kept(rows: usize) -> usize {
+    rows.min(MAX_ROWS - 1)
+}
+
 /// Deflate level of the workbook's parts, the Iterations sheet's pieces too. The sheet makes
 /// most of the file. At 100,000 rows of gm-sized (its pieces deflated in parallel; one
 /// `/usr/bin/time` each on a busy machine, CPU seconds of the whole run): level 1 made a
@@ -457,7 +463,7 @@ fn iterations_reference(ws: &mut Worksheet, t: &Iterations, f: &Formats) -> Resu
     let names: Vec<&str> = t.header().iter().map(String::as_str).collect();
     headers(ws, 0, &names, f)?;
     let rows = t.rows();
-    let keep = rows.min(MAX_ROWS - 1);
+    let keep = iterations_kept(rows);
     for r in 0..keep {
         let row = r as u32 + 1;
         for c in 0..names.len() {
@@ -1176,7 +1182,7 @@ pub fn start_in_pieces(t: &Iterations, per: usize) -> Result<Started, XlsxError>
         .map(|c| rust_xlsxwriter::utility::column_number_to_name(c as u16))
         .collect();
     let rows = t.rows();
-    let keep = rows.min(MAX_ROWS - 1);
+    let keep = iterations_kept(rows);
     let pieces = keep.div_ceil(per).max(1);
     let (deflated, marks) = Deflated::in_parallel(pieces, u32::from(ZIP_LEVEL), |k, out| {
         let mut x = SheetXml {
