@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{self, Columns, RunOptions};
 use crate::money::gbp;
 use crate::scenario::Scenario;
-use crate::stats::{mean_sd, share_positive};
+use crate::stats::mean_sd;
 use crate::vocab::Metric;
 
 /// Iterations per block: the run looks at its precision after every block.
@@ -243,10 +243,11 @@ impl Achieved {
     pub fn of(net: &[f64]) -> Achieved {
         let n = net.len() as f64;
         let (_, sd) = mean_sd(net);
-        let p = share_positive(net);
+        // The share that saves money, as `share_positive` computes it (NaN for none).
+        let saves = net.iter().filter(|x| **x > 0.0).count() as f64;
+        let p = saves / n;
         let wald = Z95 * (p * (1.0 - p) / n).sqrt();
         let z2 = Z95 * Z95;
-        let saves = net.iter().filter(|x| **x > 0.0).count() as f64;
         let nt = n + z2;
         let q = (saves + z2 / 2.0) / nt;
         let agresti_coull = Z95 * (q * (1.0 - q) / nt).sqrt();
